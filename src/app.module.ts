@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
+import { AppConfig } from './config/app-config.js';
+import { AppConfigModule } from './config/app-config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
+import { RedisModule } from './redis/redis.module.js';
+
+/** Root module of `node dist/main.js`: the REST API and the scheduler. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, overrides: Provider[] = []): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config, overrides),
+        DatabaseModule,
+        RedisModule,
+        JobsModule,
+        ObservabilityModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from '@jest/globals';
+import { InvalidConfigurationError } from './invalid-configuration.error.js';
+import { loadAppConfig } from './load-app-config.js';
+
+describe('loadAppConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const config = loadAppConfig({});
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 8080, bodyLimitBytes: 262_144 });
+    expect(config.database).toMatchObject({
+      host: '127.0.0.1',
+      port: 5432,
+      user: 'postgres',
+      name: 'job_scheduler',
+      sslMode: 'disable',
+      migrateOnBoot: true,
+    });
+    expect(config.redis).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0 });
+    expect(config.worker).toEqual({ poolSize: 10, httpTimeoutSeconds: 90 });
+    expect(config.log).toEqual({ level: 'log', format: 'text' });
+  });
+
+  it('reads every variable the brief names', () => {
+    const config = loadAppConfig({
+      DB_HOST: 'db',
+      DB_PORT: '6543',
+      DB_USER: 'sched',
+      DB_PASSWORD: 'pw',
+      DB_NAME: 'jobs',
+      DB_SSLMODE: 'require',
+      REDIS_HOST: 'cache',
+      REDIS_PORT: '6380',
+      REDIS_PASSWORD: 'secret',
+      REDIS_DB: '3',
+      SERVER_HOST: '127.0.0.1',
+      SERVER_PORT: '9000',
+      WORKER_POOL_SIZE: '64',
+      WORKER_HTTP_TIMEOUT: '30',
+      SCHEDULER_POLL_INTERVAL: '250',
+      SCHEDULER_BATCH_SIZE: '1000',
+      LOG_LEVEL: 'debug',
+      LOG_FORMAT: 'json',
+      ENVIRONMENT: 'production',
+    });
+    expect(config.database).toMatchObject({
+      host: 'db',
+      port: 6543,
+      user: 'sched',
+      password: 'pw',
+      name: 'jobs',
+      sslMode: 'require',
+    });
+    expect(config.redis).toMatchObject({ host: 'cache', port: 6380, password: 'secret', db: 3 });
+    expect(config.server).toMatchObject({ host: '127.0.0.1', port: 9000 });
+    expect(config.worker).toEqual({ poolSize: 64, httpTimeoutSeconds: 30 });
+    expect(config.scheduler).toEqual({ pollIntervalMs: 250, batchSize: 1000 });
+    expect(config.log).toEqual({ level: 'debug', format: 'json' });
+    expect(config.environment).toBe('production');
+  });
+
+  it('prefers DATABASE_URL and REDIS_URL over the separate variables', () => {
+    const config = loadAppConfig({
+      DATABASE_URL: 'postgres://u%40x:p%2Fw@pg.example:5433/sched?sslmode=verify-full',
+      DB_HOST: 'ignored',
+      REDIS_URL: 'redis://:pass@redis.example:6390/2',
+    });
+    expect(config.database).toMatchObject({
+      host: 'pg.example',
+      port: 5433,
+      user: 'u@x',
+      password: 'p/w',
+      name: 'sched',
+      sslMode: 'verify-full',
+    });
+    expect(config.redis).toMatchObject({
+      host: 'redis.example',
+      port: 6390,
+      password: 'pass',
+      db: 2,
+    });
+  });
+
+  it('names every bad variable in one error', () => {
+    const attempt = () =>
+      loadAppConfig({
+        SERVER_PORT: 'eighty',
+        WORKER_POOL_SIZE: '0',
+        LOG_FORMAT: 'xml',
+        DB_SSLMODE: 'sometimes',
+        DATABASE_URL: 'not a url with secret',
+      });
+    expect(attempt).toThrow(InvalidConfigurationError);
+    try {
+      attempt();
+    } catch (error) {
+      const message = (error as InvalidConfigurationError).message;
+      for (const name of [
+        'SERVER_PORT',
+        'WORKER_POOL_SIZE',
+        'LOG_FORMAT',
+        'DB_SSLMODE',
+        'DATABASE_URL',
+      ]) {
+        expect(message).toContain(name);
+      }
+      expect(message).not.toContain('secret');
+      expect((error as InvalidConfigurationError).problems).toHaveLength(5);
+    }
+  });
+});

@@ -1,0 +1,162 @@
+import { AppConfig, DbSslMode, LogFormat, LogLevel } from './app-config.js';
+import { InvalidConfigurationError } from './invalid-configuration.error.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and validates every variable, collecting all problems before failing so that an
+ * operator fixes a bad deployment in one round trip instead of one variable at a time.
+ */
+export function loadAppConfig(env: Env): AppConfig {
+  const reader = new EnvReader(env);
+
+  const databaseUrl = reader.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const redisUrl = reader.url('REDIS_URL', ['redis:', 'rediss:']);
+
+  const config: AppConfig = {
+    environment: reader.string('ENVIRONMENT', 'development'),
+    server: {
+      host: reader.string('SERVER_HOST', '0.0.0.0'),
+      port: reader.integer('SERVER_PORT', 8080, 0, 65535),
+      bodyLimitBytes: reader.integer('SERVER_BODY_LIMIT_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
+    },
+    database: {
+      host: databaseUrl?.hostname || reader.string('DB_HOST', '127.0.0.1'),
+      port: databaseUrl?.port
+        ? Number(databaseUrl.port)
+        : reader.integer('DB_PORT', 5432, 1, 65535),
+      user: databaseUrl?.username
+        ? decodeURIComponent(databaseUrl.username)
+        : reader.string('DB_USER', 'postgres'),
+      password: databaseUrl?.password
+        ? decodeURIComponent(databaseUrl.password)
+        : reader.string('DB_PASSWORD', ''),
+      name:
+        databaseUrl && databaseUrl.pathname.length > 1
+          ? decodeURIComponent(databaseUrl.pathname.slice(1))
+          : reader.string('DB_NAME', 'job_scheduler'),
+      sslMode: reader.oneOf<DbSslMode>(
+        'DB_SSLMODE',
+        ['disable', 'require', 'verify-full'],
+        sslModeFromUrl(databaseUrl) ?? 'disable',
+      ),
+      poolSize: reader.integer('DB_POOL_SIZE', 10, 1, 200),
+      migrateOnBoot: reader.boolean('DB_MIGRATE_ON_BOOT', true),
+    },
+    redis: {
+      host: redisUrl?.hostname || reader.string('REDIS_HOST', '127.0.0.1'),
+      port: redisUrl?.port ? Number(redisUrl.port) : reader.integer('REDIS_PORT', 6379, 1, 65535),
+      password: redisUrl?.password
+        ? decodeURIComponent(redisUrl.password)
+        : reader.optionalString('REDIS_PASSWORD'),
+      db:
+        redisUrl && redisUrl.pathname.length > 1
+          ? Number(redisUrl.pathname.slice(1))
+          : reader.integer('REDIS_DB', 0, 0, 15),
+      keyPrefix: reader.pattern('REDIS_KEY_PREFIX', 'jobsched', /^[A-Za-z0-9:_-]{1,64}$/),
+    },
+    worker: {
+      poolSize: reader.integer('WORKER_POOL_SIZE', 10, 1, 1000),
+      httpTimeoutSeconds: reader.integer('WORKER_HTTP_TIMEOUT', 90, 1, 3600),
+    },
+    scheduler: {
+      pollIntervalMs: reader.integer('SCHEDULER_POLL_INTERVAL', 1000, 10, 60_000),
+      batchSize: reader.integer('SCHEDULER_BATCH_SIZE', 500, 1, 10_000),
+    },
+    log: {
+      level: reader.oneOf<LogLevel>(
+        'LOG_LEVEL',
+        ['error', 'warn', 'log', 'debug', 'verbose'],
+        'log',
+        { info: 'log' },
+      ),
+      format: reader.oneOf<LogFormat>('LOG_FORMAT', ['json', 'text'], 'text'),
+    },
+  };
+
+  if (reader.problems.length > 0) throw new InvalidConfigurationError(reader.problems);
+  return config;
+}
+
+function sslModeFromUrl(url: URL | undefined): DbSslMode | undefined {
+  const mode = url?.searchParams.get('sslmode');
+  if (mode === 'disable' || mode === 'require' || mode === 'verify-full') return mode;
+  return undefined;
+}
+
+/** Reads one variable at a time, recording a problem instead of throwing. */
+class EnvReader {
+  readonly problems: string[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  optionalString(name: string): string | undefined {
+    return this.raw(name);
+  }
+
+  pattern(name: string, fallback: string, pattern: RegExp): string {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!pattern.test(value)) {
+      this.problems.push(`${name} must match ${String(pattern)}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^-?\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return Number(value);
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(value)) return true;
+    if (['false', '0', 'no'].includes(value)) return false;
+    this.problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(
+    name: string,
+    allowed: readonly T[],
+    fallback: T,
+    aliases: Readonly<Record<string, T>> = {},
+  ): T {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    const resolved = aliases[value] ?? value;
+    if ((allowed as readonly string[]).includes(resolved)) return resolved as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+    return fallback;
+  }
+
+  url(name: string, protocols: readonly string[]): URL | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    try {
+      const url = new URL(value);
+      if (protocols.includes(url.protocol)) return url;
+      this.problems.push(`${name} must be a ${protocols.join(' or ')} URL`);
+    } catch {
+      // The value may hold a password: never echo it back.
+      this.problems.push(`${name} is not a valid URL`);
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,58 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Provider } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { AppModule } from './app.module.js';
+import { DomainExceptionFilter } from './common/domain-exception.filter.js';
+import { createValidationPipe } from './common/validation.pipe.js';
+import type { AppConfig } from './config/app-config.js';
+import { createAppLogger } from './observability/app-logger.js';
+
+export interface HttpAppOptions {
+  /** Build the module graph without instantiating providers (OpenAPI generation). */
+  preview?: boolean;
+  providers?: Provider[];
+  /**
+   * Serve the Swagger UI at /docs (the JSON at /docs-json is always served). Jest turns it
+   * off: the UI's static-file plugin requires an ES module, which Jest on Node 20 cannot.
+   */
+  swaggerUi?: boolean;
+}
+
+/** The API + scheduler process, configured the same way for `main.ts`, tests and tooling. */
+export async function createHttpApp(
+  config: AppConfig,
+  options: HttpAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, options.providers),
+    new FastifyAdapter({ bodyLimit: config.server.bodyLimitBytes }),
+    {
+      logger: createAppLogger(config, 'job-scheduler'),
+      preview: options.preview ?? false,
+      abortOnError: false,
+    },
+  );
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new DomainExceptionFilter());
+  app.enableShutdownHooks();
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    swaggerUiEnabled: options.swaggerUi ?? true,
+  });
+  return app;
+}
+
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const info = new DocumentBuilder()
+    .setTitle('job-scheduler')
+    .setDescription(
+      'Distributed cron scheduler for outbound HTTP webhooks. Errors are `{ statusCode, error, message }`; `message` names the offending field(s).',
+    )
+    .setVersion('1')
+    .build();
+  return SwaggerModule.createDocument(app, info);
+}

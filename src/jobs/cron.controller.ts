@@ -1,0 +1,21 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CronNextQueryDto } from './dto/job-queries.dto.js';
+import { CronNextResponse } from './dto/job-responses.dto.js';
+import { JobScheduleService } from './job-schedule.service.js';
+
+@ApiTags('cron')
+@Controller('api/v1/cron')
+export class CronController {
+  constructor(private readonly schedule: JobScheduleService) {}
+
+  @Get('next')
+  @ApiOperation({
+    summary: 'Validate an expression and list its next fire times, without creating a job',
+  })
+  @ApiOkResponse({ type: CronNextResponse })
+  @ApiBadRequestResponse({ description: 'The expression or time zone is invalid; says why.' })
+  next(@Query() query: CronNextQueryDto): CronNextResponse {
+    return this.schedule.forExpression(query);
+  }
+}

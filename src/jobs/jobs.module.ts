@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { Clock, SystemClock } from '../common/clock.js';
+import { DatabaseModule } from '../database/database.module.js';
+import { CronController } from './cron.controller.js';
+import { ExecutionHistoryRepository } from './execution-history.repository.js';
+import { JobHistoryService } from './job-history.service.js';
+import { JobRepository } from './job.repository.js';
+import { JobScheduleService } from './job-schedule.service.js';
+import { JobsController } from './jobs.controller.js';
+import { JobsService } from './jobs.service.js';
+
+@Module({
+  imports: [DatabaseModule],
+  controllers: [JobsController, CronController],
+  providers: [
+    { provide: Clock, useClass: SystemClock },
+    JobRepository,
+    ExecutionHistoryRepository,
+    JobsService,
+    JobScheduleService,
+    JobHistoryService,
+  ],
+})
+export class JobsModule {}

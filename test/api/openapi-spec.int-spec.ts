@@ -1,0 +1,46 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
+import { load } from 'js-yaml';
+import { renderOpenApiYaml } from '../../src/openapi/openapi-document.js';
+
+const committed = (path: string) =>
+  readFile(new URL(`../../docs/${path}`, import.meta.url), 'utf8');
+
+describe('docs/api-spec.yaml', () => {
+  it('is exactly what the code generates (run `npm run docs:spec` after changing the API)', async () => {
+    expect(await committed('api-spec.yaml')).toBe(await renderOpenApiYaml());
+  });
+
+  it('documents every endpoint of the brief', async () => {
+    const spec = load(await committed('api-spec.yaml')) as { paths: Record<string, object> };
+    const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations).toEqual(
+      expect.arrayContaining([
+        'GET /health',
+        'POST /api/v1/jobs',
+        'GET /api/v1/jobs',
+        'GET /api/v1/jobs/{id}',
+        'PATCH /api/v1/jobs/{id}',
+        'DELETE /api/v1/jobs/{id}',
+        'GET /api/v1/jobs/{id}/schedule',
+        'GET /api/v1/jobs/{id}/history',
+        'GET /api/v1/cron/next',
+      ]),
+    );
+  });
+
+  it('has a Postman collection with one request per operation of the spec', async () => {
+    const spec = load(await committed('api-spec.yaml')) as { paths: Record<string, object> };
+    const operationCount = Object.values(spec.paths).reduce(
+      (sum, methods) => sum + Object.keys(methods).length,
+      0,
+    );
+    const collection = JSON.parse(await committed('postman-collection.json')) as {
+      item: Array<{ item: unknown[] }>;
+    };
+    const requests = collection.item.reduce((sum, folder) => sum + folder.item.length, 0);
+    expect(requests).toBe(operationCount);
+  });
+});

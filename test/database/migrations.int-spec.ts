@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { DataSource } from 'typeorm';
+import { runMigrationsExclusively } from '../../src/database/migration-runner.js';
+import { createTestDatabase, openDataSource } from '../support/test-database.js';
+
+describe('migrations', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function emptyDatabase() {
+    const created = await createTestDatabase({ migrated: false });
+    cleanups.push(created.drop);
+    return created.database;
+  }
+
+  async function open(database: Awaited<ReturnType<typeof emptyDatabase>>): Promise<DataSource> {
+    const dataSource = await openDataSource(database);
+    cleanups.push(() => dataSource.destroy());
+    return dataSource;
+  }
+
+  it('applies everything once and nothing the second time', async () => {
+    const database = await emptyDatabase();
+    const dataSource = await open(database);
+    const first = await runMigrationsExclusively(dataSource);
+    const second = await runMigrationsExclusively(dataSource);
+    expect(first.length).toBeGreaterThan(0);
+    expect(second).toEqual([]);
+    const tables = await dataSource.query<Array<{ table_name: string }>>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
+    );
+    expect(tables.map((row) => row.table_name)).toEqual([
+      'execution_attempts',
+      'executions',
+      'jobs',
+      'scheduler_leadership',
+      'typeorm_migrations',
+    ]);
+  });
+
+  it('is safe when 20 processes start at once', async () => {
+    const database = await emptyDatabase();
+    // Twenty independent connection pools, as twenty booting processes would have.
+    const dataSources = await Promise.all(Array.from({ length: 20 }, () => open(database)));
+    const applied = await Promise.all(dataSources.map((ds) => runMigrationsExclusively(ds)));
+    const appliedCounts = applied.map((list) => list.length);
+    expect(appliedCounts.filter((count) => count > 0)).toHaveLength(1);
+    const [first] = dataSources;
+    const rows = await first!.query<Array<{ count: string }>>(
+      'SELECT count(*) AS count FROM typeorm_migrations',
+    );
+    expect(Number(rows[0]!.count)).toBe(Math.max(...appliedCounts));
+    const leadership = await first!.query<Array<{ epoch: string }>>(
+      'SELECT epoch FROM scheduler_leadership',
+    );
+    expect(leadership).toEqual([{ epoch: '0' }]);
+  });
+
+  it('reverts cleanly', async () => {
+    const database = await emptyDatabase();
+    const dataSource = await open(database);
+    const applied = await runMigrationsExclusively(dataSource);
+    for (let i = 0; i < applied.length; i++) await dataSource.undoLastMigration();
+    const tables = await dataSource.query<Array<{ table_name: string }>>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations'",
+    );
+    expect(tables).toEqual([]);
+  });
+});

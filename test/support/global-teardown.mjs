@@ -1,0 +1,15 @@
+// Drops this run's template and any test database a crashed test file left behind.
+import { adminQuery, RUN_ENV, TEMPLATE_ENV } from './global-setup.mjs';
+
+export default async function globalTeardown() {
+  const template = process.env[TEMPLATE_ENV];
+  const run = process.env[RUN_ENV];
+  if (!template || !run) return;
+  delete process.env[TEMPLATE_ENV];
+  const leftovers = await adminQuery('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+    `jobsched\\_t\\_${run}\\_%`,
+  ]);
+  for (const name of [template, ...leftovers.rows.map((row) => row.datname)]) {
+    await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }
+}

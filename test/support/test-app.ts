@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppConfig } from '../../src/config/app-config.js';
+import { loadAppConfig } from '../../src/config/load-app-config.js';
+import { MIGRATIONS } from '../../src/database/database.module.js';
+import { createHttpApp } from '../../src/http-app.js';
+import { loadMigrationClasses } from './migrations.js';
+import { createTestDatabase, uniqueName } from './test-database.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  baseUrl: string;
+  /** `fetch` against the app, JSON in and out. */
+  request: (method: string, path: string, body?: unknown) => Promise<TestResponse>;
+  close: () => Promise<void>;
+}
+
+export interface TestResponse {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  headers: Headers;
+}
+
+/**
+ * The real HTTP app on a loopback port, on a database and Redis key prefix of its own.
+ * `env` adds or overrides environment variables (validated like in production).
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const { database, drop } = await createTestDatabase();
+  const base = loadAppConfig({
+    ...process.env,
+    SERVER_HOST: '127.0.0.1',
+    SERVER_PORT: '0',
+    LOG_LEVEL: 'error',
+    REDIS_KEY_PREFIX: uniqueName('jobsched-test'),
+    ...env,
+  });
+  const config: AppConfig = { ...base, database: { ...database, migrateOnBoot: false } };
+  const app = await createHttpApp(config, {
+    providers: [{ provide: MIGRATIONS, useValue: await loadMigrationClasses() }],
+    swaggerUi: false,
+  });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address();
+  if (address === null || typeof address === 'string') throw new Error('no TCP address');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  return {
+    app,
+    config,
+    baseUrl,
+    request: (method, path, body) => jsonRequest(baseUrl, method, path, body),
+    close: async () => {
+      await app.close();
+      await drop();
+    },
+  };
+}
+
+export async function jsonRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<TestResponse> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // Not JSON (e.g. the Prometheus text format); the raw text is the body.
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}
