@@ -1,13 +1,18 @@
 /** `node dist/main.js`: the REST API and the scheduler. */
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { InvalidConfigurationError } from './config/invalid-configuration.error.js';
 import { loadAppConfig } from './config/load-app-config.js';
+import { shutdownOnSignals } from './common/shutdown-on-signals.js';
 import { createHttpApp } from './http-app.js';
 
 try {
   const config = loadAppConfig(process.env);
   const app = await createHttpApp(config);
+  const logger = new Logger('Bootstrap');
+  shutdownOnSignals(app, logger);
   await app.listen(config.server.port, config.server.host);
+  logger.log(`Listening on ${await app.getUrl()}`);
 } catch (error) {
   if (error instanceof InvalidConfigurationError) {
     console.error(error.message);
