@@ -45,6 +45,7 @@ export class InitialSchema1763900000000 implements MigrationInterface {
         "status" character varying(16) NOT NULL DEFAULT 'SCHEDULED',
         "trigger" character varying(16) NOT NULL DEFAULT 'SCHEDULE',
         "attempts" integer NOT NULL DEFAULT '0',
+        "attempt_base" integer NOT NULL DEFAULT '0',
         "next_attempt_at" TIMESTAMP(3) WITH TIME ZONE,
         "leader_epoch" bigint,
         "started_at" TIMESTAMP(3) WITH TIME ZONE,
@@ -62,7 +63,7 @@ export class InitialSchema1763900000000 implements MigrationInterface {
       `CREATE INDEX "executions_failed_idx" ON "executions" ("finished_at") WHERE status = 'FAILED'`,
     );
     await queryRunner.query(
-      `CREATE INDEX "executions_due_idx" ON "executions" ("scheduled_at") WHERE status IN ('SCHEDULED', 'QUEUED', 'RETRYING')`,
+      `CREATE INDEX "executions_due_idx" ON "executions" ("scheduled_at") WHERE status IN ('SCHEDULED', 'QUEUED', 'RUNNING', 'RETRYING')`,
     );
     await queryRunner.query(`
       CREATE TABLE "execution_attempts" (

@@ -39,8 +39,24 @@ export abstract class AppConfig {
     readonly httpTimeoutSeconds: number;
   };
   abstract readonly scheduler: {
+    /** This process competes for leadership (false: an API-only replica). */
+    readonly enabled: boolean;
     readonly pollIntervalMs: number;
     readonly batchSize: number;
+    /** Occurrences are materialised this far ahead of the database's now. */
+    readonly lookaheadMs: number;
+    /** Executions due within this window are handed to the queue (which holds them until due). */
+    readonly handoffAheadMs: number;
+    /** An occurrence later than this when the scheduler reaches it is a misfire. */
+    readonly misfireThresholdMs: number;
+    /** Leader lock time-to-live; a dead leader is replaced within about this long. */
+    readonly lockTtlMs: number;
+  };
+  abstract readonly execution: {
+    /** A worker's lease on an execution; extended every third of it while the request runs. */
+    readonly leaseMs: number;
+    /** How long a stopping worker waits for in-flight requests before releasing them. */
+    readonly shutdownGraceMs: number;
   };
   abstract readonly log: {
     readonly level: LogLevel;

@@ -52,7 +52,7 @@ describe('loadAppConfig', () => {
     expect(config.redis).toMatchObject({ host: 'cache', port: 6380, password: 'secret', db: 3 });
     expect(config.server).toMatchObject({ host: '127.0.0.1', port: 9000 });
     expect(config.worker).toEqual({ poolSize: 64, httpTimeoutSeconds: 30 });
-    expect(config.scheduler).toEqual({ pollIntervalMs: 250, batchSize: 1000 });
+    expect(config.scheduler).toMatchObject({ pollIntervalMs: 250, batchSize: 1000 });
     expect(config.log).toEqual({ level: 'debug', format: 'json' });
     expect(config.environment).toBe('production');
   });

@@ -60,8 +60,17 @@ export function loadAppConfig(env: Env): AppConfig {
       httpTimeoutSeconds: reader.integer('WORKER_HTTP_TIMEOUT', 90, 1, 3600),
     },
     scheduler: {
-      pollIntervalMs: reader.integer('SCHEDULER_POLL_INTERVAL', 1000, 10, 60_000),
-      batchSize: reader.integer('SCHEDULER_BATCH_SIZE', 500, 1, 10_000),
+      enabled: reader.boolean('SCHEDULER_ENABLED', true),
+      pollIntervalMs: reader.integer('SCHEDULER_POLL_INTERVAL', 250, 10, 60_000),
+      batchSize: reader.integer('SCHEDULER_BATCH_SIZE', 1000, 1, 10_000),
+      lookaheadMs: reader.integer('SCHEDULER_LOOKAHEAD_MS', 60_000, 1_000, 3_600_000),
+      handoffAheadMs: reader.integer('SCHEDULER_HANDOFF_AHEAD_MS', 5_000, 0, 60_000),
+      misfireThresholdMs: reader.integer('SCHEDULER_MISFIRE_THRESHOLD_MS', 15_000, 1_000, 3_600_000),
+      lockTtlMs: reader.integer('SCHEDULER_LOCK_TTL_MS', 5_000, 1_000, 60_000),
+    },
+    execution: {
+      leaseMs: reader.integer('WORKER_LEASE_MS', 30_000, 1_000, 600_000),
+      shutdownGraceMs: reader.integer('WORKER_SHUTDOWN_GRACE_MS', 30_000, 0, 600_000),
     },
     log: {
       level: reader.oneOf<LogLevel>(

@@ -5,6 +5,13 @@
  * building `Date` objects in the fire-time loop.
  */
 
+/*
+ * Bound once at module level: Jest runs every module in a `vm` context, where each lookup of a
+ * global (`Math`, `Infinity`) costs ~170 ns instead of ~2 ns (measured), and these functions run
+ * once or more per fire time, which made the every-zone property test three times slower.
+ */
+const { floor } = Math;
+
 export const MS_PER_SECOND = 1000;
 export const MS_PER_DAY = 86_400_000;
 export const SECONDS_PER_DAY = 86_400;
@@ -19,30 +26,25 @@ export interface CivilDate {
 
 export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
+  const era = floor(y / 400);
   const yearOfEra = y - era * 400;
   const monthFromMarch = (month + 9) % 12;
-  const dayOfYear = Math.floor((153 * monthFromMarch + 2) / 5) + day - 1;
-  const dayOfEra =
-    yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const dayOfYear = floor((153 * monthFromMarch + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + floor(yearOfEra / 4) - floor(yearOfEra / 100) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
 }
 
 export function civilFromDays(epochDay: number): CivilDate {
   const z = epochDay + 719_468;
-  const era = Math.floor(z / 146_097);
+  const era = floor(z / 146_097);
   const dayOfEra = z - era * 146_097;
-  const yearOfEra = Math.floor(
-    (dayOfEra -
-      Math.floor(dayOfEra / 1460) +
-      Math.floor(dayOfEra / 36_524) -
-      Math.floor(dayOfEra / 146_096)) /
+  const yearOfEra = floor(
+    (dayOfEra - floor(dayOfEra / 1460) + floor(dayOfEra / 36_524) - floor(dayOfEra / 146_096)) /
       365,
   );
-  const dayOfYear =
-    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
-  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
-  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const dayOfYear = dayOfEra - (365 * yearOfEra + floor(yearOfEra / 4) - floor(yearOfEra / 100));
+  const monthFromMarch = floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - floor((153 * monthFromMarch + 2) / 5) + 1;
   const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
   const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
   return { year, month, day };

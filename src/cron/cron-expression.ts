@@ -2,7 +2,6 @@ import cronstrue from 'cronstrue';
 
 import { parseCronFields } from './cron-field.parser.js';
 import { CronSchedule } from './cron-schedule.js';
-import { zoneOffsets } from './time-zone.js';
 
 /*
  * The cron module's entry point for the rest of the application: jobs (validation, "next
@@ -26,7 +25,7 @@ export function parseCronExpression(
   field = 'cronExpression',
 ): CronSchedule {
   const fields = parseCronFields(expression, field);
-  zoneOffsets(timeZone);
+  // The schedule looks its zone up and throws UnknownTimeZoneError for an unknown one.
   return new CronSchedule(fields, timeZone);
 }
 

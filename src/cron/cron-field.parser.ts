@@ -100,9 +100,8 @@ const RANGE_OR_STEP = /^(?:(\*)|(\d+|[A-Z]+)(?:-(\d+|[A-Z]+))?)(?:\/(\d+))?$/;
 const LAST_WEEKDAY = /^(\d+|[A-Z]{3})L$/;
 const NTH_WEEKDAY = /^(\d+|[A-Z]+)#(\d+)$/;
 
-class Rejection {
-  constructor(readonly reason: string) {}
-}
+/** Thrown inside the parser, turned into an InvalidCronExpressionError at its boundary. */
+class Rejection extends Error {}
 
 function reject(reason: string): never {
   throw new Rejection(reason);
@@ -181,7 +180,7 @@ function resolveValue(token: string, spec: FieldSpec, isRangeEnd = false): numbe
 function describeExpected(spec: FieldSpec): string {
   const common = 'a number, "*", a list "a,b", a range "a-b" or a step "*/n", "a/n", "a-b/n"';
   if (spec === DAY_OF_MONTH) return `${common}, "?" or "L"`;
-  if (spec === DAY_OF_WEEK) return `${common}, "?", "nL" or "n#k"`;
+  if (spec === DAY_OF_WEEK) return `${common}, "?", "nL" or "n#k" (names SUN-SAT allowed)`;
   if (spec === MONTH) return `${common} (names JAN-DEC allowed)`;
   return common;
 }
@@ -203,6 +202,11 @@ function canonicalItem(item: string, spec: FieldSpec, isWholeField: boolean): st
     if (letters === 'H') reject(`${at} uses "H" (hashed values), which is not supported`);
     if (letters === 'W' || letters === 'LW') {
       reject(`${at} uses "W" (nearest weekday), which is not supported`);
+    }
+    if (letters === 'L' && spec !== DAY_OF_MONTH && spec !== DAY_OF_WEEK) {
+      reject(
+        `${at} does not accept "L"; it is allowed in day-of-month ("L") and day-of-week ("nL")`,
+      );
     }
   }
 
@@ -231,21 +235,20 @@ function canonicalItem(item: string, spec: FieldSpec, isWholeField: boolean): st
 
   const match = RANGE_OR_STEP.exec(item);
   if (match === null) {
-    if (item.includes('L') && spec !== DAY_OF_MONTH && spec !== DAY_OF_WEEK) {
-      reject(
-        `${at} does not accept "L"; it is allowed in day-of-month ("L") and day-of-week ("nL")`,
-      );
-    }
     if (item.includes('#') && spec !== DAY_OF_WEEK) {
       reject(`${at} does not accept "#"; "n#k" is only allowed in day-of-week`);
     }
     return reject(`${at} value "${item}" is not valid; expected ${describeExpected(spec)}`);
   }
   const [, star, startToken, endToken, stepToken] = match;
-  if (stepToken !== undefined && Number.parseInt(stepToken, 10) < 1) {
-    reject(`${at} step ${stepToken} is invalid; expected a whole number of at least 1`);
+  // A step longer than the field (`*/61` in minutes) can only mean a mistake; bounding it also
+  // keeps huge numbers away from cron-parser, which would print 1e21 as "1e+21".
+  const longestStep = spec === DAY_OF_WEEK ? 7 : spec.max - spec.min + 1;
+  const stepValue = stepToken === undefined ? 1 : Number.parseInt(stepToken, 10);
+  if (stepValue < 1 || stepValue > longestStep) {
+    reject(`${at} step ${stepToken} is invalid; expected a whole number from 1 to ${longestStep}`);
   }
-  const step = stepToken === undefined ? '' : `/${Number.parseInt(stepToken, 10)}`;
+  const step = stepToken === undefined ? '' : `/${stepValue}`;
   if (star !== undefined || startToken === undefined) return `*${step}`;
 
   const start = resolveValue(startToken, spec);
@@ -343,7 +346,7 @@ export function parseCronFields(expression: string, field = 'cronExpression'): C
   try {
     if (expression.length > MAX_EXPRESSION_LENGTH) {
       reject(
-        `is too long (${expression.length} characters); expected at most ${MAX_EXPRESSION_LENGTH}`,
+        `too long (${expression.length} characters); expected at most ${MAX_EXPRESSION_LENGTH} characters`,
       );
     }
     const texts = splitFields(expression);
@@ -374,7 +377,7 @@ export function parseCronFields(expression: string, field = 'cronExpression'): C
     assertCanFire(fields, dayOfMonthText, monthText);
     return fields;
   } catch (error) {
-    if (error instanceof Rejection) throw new InvalidCronExpressionError(error.reason, field);
+    if (error instanceof Rejection) throw new InvalidCronExpressionError(error.message, field);
     throw error;
   }
 }

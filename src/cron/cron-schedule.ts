@@ -9,6 +9,10 @@ import {
 import type { CronFields } from './cron-field.parser.js';
 import { type ZoneOffsets, zoneOffsets } from './time-zone.js';
 
+/** See civil-calendar.ts: globals are slow to look up under Jest. */
+const { floor, min, clz32 } = Math;
+const INFINITY = Number.POSITIVE_INFINITY;
+
 /**
  * How far `next()` looks before answering null: 400 years of local dates past the start or the
  * last fire. The Gregorian calendar repeats every 400 years (146,097 days, a whole number of
@@ -127,7 +131,7 @@ export class CronSchedule {
 
   /** The first fire strictly after `after`, or null if none within the search bound. */
   next(after: Date): Date | null {
-    const first = this.instants(checkDate(after, 'after'), Number.POSITIVE_INFINITY).next();
+    const first = this.instants(checkDate(after, 'after'), INFINITY).next();
     return first.done === true ? null : new Date(first.value);
   }
 
@@ -136,7 +140,7 @@ export class CronSchedule {
     checkCount(count, 'count');
     const result: Date[] = [];
     if (count === 0) return result;
-    for (const instant of this.instants(checkDate(after, 'after'), Number.POSITIVE_INFINITY)) {
+    for (const instant of this.instants(checkDate(after, 'after'), INFINITY)) {
       result.push(new Date(instant));
       if (result.length >= count) break;
     }
@@ -169,8 +173,8 @@ export class CronSchedule {
    */
   private *instants(afterMs: number, untilMs: number): Generator<number, void, undefined> {
     if (afterMs < MIN_INSTANT_MS) throw new RangeError('after must be in year 1 or later');
-    let epochDay = Math.floor((afterMs + this.zone.offsetAt(afterMs)) / MS_PER_DAY) - 1;
-    let lastDay = Math.min(epochDay + SEARCH_DAYS, MAX_EPOCH_DAY);
+    let epochDay = floor((afterMs + this.zone.offsetAt(afterMs)) / MS_PER_DAY) - 1;
+    let lastDay = min(epochDay + SEARCH_DAYS, MAX_EPOCH_DAY);
     let { year, month, day } = civilFromDays(epochDay);
     let last = afterMs;
     let pending: Float64Array = NO_INSTANTS;
@@ -185,14 +189,14 @@ export class CronSchedule {
         if (instant > last) {
           yield instant;
           last = instant;
-          lastDay = Math.min(epochDay + SEARCH_DAYS, MAX_EPOCH_DAY);
+          lastDay = min(epochDay + SEARCH_DAYS, MAX_EPOCH_DAY);
         }
       }
       if (earliestPossible > untilMs) break;
 
       const monthLength = daysInMonth(year, month);
       const remaining = (this.monthBits & (1 << month)) === 0 ? 0 : this.daysMatching(year, month);
-      const fromToday = day > 31 ? 0 : remaining >>> (day - 1);
+      const fromToday = remaining >>> (day - 1);
       if (fromToday === 0) {
         epochDay += monthLength - day + 1;
         day = 1;
@@ -200,7 +204,7 @@ export class CronSchedule {
         if (month === 1) year++;
         continue;
       }
-      const skip = 31 - Math.clz32(fromToday & -fromToday);
+      const skip = 31 - clz32(fromToday & -fromToday);
       epochDay += skip;
       day += skip;
 
@@ -210,10 +214,10 @@ export class CronSchedule {
         pendingIndex = 0;
       } else {
         const dayStart = epochDay * MS_PER_DAY - offset;
-        const fromSecond = last < dayStart ? 0 : Math.floor((last - dayStart) / MS_PER_SECOND) + 1;
+        const fromSecond = last < dayStart ? 0 : floor((last - dayStart) / MS_PER_SECOND) + 1;
         if (fromSecond < 86_400) {
-          const firstHour = Math.floor(fromSecond / 3600);
-          const firstMinute = Math.floor((fromSecond % 3600) / 60);
+          const firstHour = floor(fromSecond / 3600);
+          const firstMinute = floor((fromSecond % 3600) / 60);
           const firstSecond = fromSecond % 60;
           for (let h = this.hourIndex[firstHour] ?? 24; h < this.hours.length; h++) {
             const hour = this.hours[h] ?? 0;
@@ -237,7 +241,7 @@ export class CronSchedule {
                 if (instant > last) {
                   yield instant;
                   last = instant;
-                  lastDay = Math.min(epochDay + SEARCH_DAYS, MAX_EPOCH_DAY);
+                  lastDay = min(epochDay + SEARCH_DAYS, MAX_EPOCH_DAY);
                 }
               }
             }
@@ -280,7 +284,7 @@ export class CronSchedule {
       if (
         (this.weekdayBits & bit) !== 0 ||
         ((this.lastWeekdayBits & bit) !== 0 && day + 7 > length) ||
-        ((this.nthWeekdayBits[weekday] ?? 0) & (1 << Math.floor((day - 1) / 7))) !== 0
+        ((this.nthWeekdayBits[weekday] ?? 0) & (1 << floor((day - 1) / 7))) !== 0
       ) {
         byDayOfWeek |= 1 << (day - 1);
       }
@@ -305,8 +309,8 @@ export class CronSchedule {
     const { initial, transitions } = this.zone.offsetsForLocalDay(epochDay);
     // Piece i runs from transition i-1 to transition i, with its own offset.
     const offsets = [initial, ...transitions.map((transition) => transition.after)];
-    const starts = [-Infinity, ...transitions.map((transition) => transition.at)];
-    const ends = [...transitions.map((transition) => transition.at), Infinity];
+    const starts = [-INFINITY, ...transitions.map((transition) => transition.at)];
+    const ends = [...transitions.map((transition) => transition.at), INFINITY];
     const copies = this.hourIsWildcardOrStep ? offsets.length : 1;
     const instants = new Float64Array(
       this.hours.length * this.minutes.length * this.seconds.length * copies,
@@ -371,8 +375,8 @@ function merge(
   let i = from;
   let j = 0;
   while (i < pending.length || j < next.length) {
-    const a = i < pending.length ? (pending[i] ?? 0) : Infinity;
-    const b = j < next.length ? (next[j] ?? 0) : Infinity;
+    const a = i < pending.length ? (pending[i] ?? 0) : INFINITY;
+    const b = j < next.length ? (next[j] ?? 0) : INFINITY;
     const value = a <= b ? a : b;
     if (a <= b) i++;
     else j++;

@@ -16,6 +16,10 @@ import { UnknownTimeZoneError } from './unknown-time-zone.error.js';
  * Ramadan suspensions, are weeks apart).
  */
 
+/** See civil-calendar.ts: globals are slow to look up under Jest. */
+const { floor } = Math;
+const INFINITY = Number.POSITIVE_INFINITY;
+
 /** One offset change: from `at` (an instant, ms) onwards the offset is `after` instead of `before`. */
 export interface OffsetTransition {
   readonly at: number;
@@ -45,8 +49,8 @@ export class ZoneOffsets {
   private readonly formatter: Intl.DateTimeFormat;
   private readonly midnightOffsets = new Map<number, number>();
   private readonly dayTransitions = new Map<number, readonly OffsetTransition[]>();
-  /** Per local date: its single offset, or NaN when it meets a transition. */
-  private readonly localDayOffsets = new Map<number, number>();
+  /** Per local date: its single offset, or null when it meets a transition. */
+  private readonly localDayOffsets = new Map<number, number | null>();
 
   constructor(readonly timeZone: string) {
     // en-US with h23 prints "1/31/2026, 23:05:09": digits only, hour never "24".
@@ -64,7 +68,7 @@ export class ZoneOffsets {
 
   /** The offset in force at an instant, asked from `Intl` (uncached). */
   offsetAtUncached(instantMs: number): number {
-    const wholeSecond = Math.floor(instantMs / MS_PER_SECOND) * MS_PER_SECOND;
+    const wholeSecond = floor(instantMs / MS_PER_SECOND) * MS_PER_SECOND;
     const text = this.formatter.format(wholeSecond);
     // Read the six numbers month, day, year, hour, minute, second in order, whatever separates them.
     const numbers = [0, 0, 0, 0, 0, 0];
@@ -115,7 +119,7 @@ export class ZoneOffsets {
 
   /** The offset in force at an instant, from the day caches. */
   offsetAt(instantMs: number): number {
-    const epochDay = Math.floor(instantMs / MS_PER_DAY);
+    const epochDay = floor(instantMs / MS_PER_DAY);
     let offset = this.offsetAtMidnight(epochDay);
     for (const transition of this.transitionsOnDay(epochDay)) {
       if (instantMs >= transition.at) offset = transition.after;
@@ -138,7 +142,7 @@ export class ZoneOffsets {
       offset = this.computeUniformOffset(localEpochDay);
       this.localDayOffsets.set(localEpochDay, offset);
     }
-    return Number.isNaN(offset) ? undefined : offset;
+    return offset ?? undefined;
   }
 
   /** Every offset that can apply to the wall times of local date `localEpochDay`. */
@@ -153,21 +157,21 @@ export class ZoneOffsets {
     };
   }
 
-  /** See {@link uniformOffsetForLocalDay}; NaN when the date needs the slow path. */
-  private computeUniformOffset(localEpochDay: number): number {
+  /** See {@link uniformOffsetForLocalDay}; null when the date needs the slow path. */
+  private computeUniformOffset(localEpochDay: number): number | null {
     const { initial, transitions } = this.offsetsForLocalDay(localEpochDay);
     if (transitions.length === 0) return initial;
     // Piece i (between transitions i-1 and i) maps the wall times [start + offset, end + offset).
     const dayStart = localEpochDay * MS_PER_DAY;
     const dayEnd = dayStart + MS_PER_DAY;
-    let uniform = Number.NaN;
+    let uniform: number | null = null;
     for (let piece = 0; piece <= transitions.length; piece++) {
       const offset = piece === 0 ? initial : (transitions[piece - 1]?.after ?? initial);
-      const wallStart = piece === 0 ? -Infinity : (transitions[piece - 1]?.at ?? 0) + offset;
+      const wallStart = piece === 0 ? -INFINITY : (transitions[piece - 1]?.at ?? 0) + offset;
       const wallEnd =
-        piece === transitions.length ? Infinity : (transitions[piece]?.at ?? 0) + offset;
+        piece === transitions.length ? INFINITY : (transitions[piece]?.at ?? 0) + offset;
       if (wallStart >= dayEnd || wallEnd <= dayStart) continue;
-      if (wallStart > dayStart || wallEnd < dayEnd || !Number.isNaN(uniform)) return Number.NaN;
+      if (wallStart > dayStart || wallEnd < dayEnd || uniform !== null) return null;
       uniform = offset;
     }
     return uniform;
@@ -186,7 +190,7 @@ export class ZoneOffsets {
       found.push({ at: high, before: lowOffset, after: highOffset });
       return;
     }
-    const middle = low + Math.floor((high - low) / 2 / MS_PER_SECOND) * MS_PER_SECOND;
+    const middle = low + floor((high - low) / 2 / MS_PER_SECOND) * MS_PER_SECOND;
     const middleOffset = this.offsetAtUncached(middle);
     this.bisect(low, middle, lowOffset, middleOffset, found);
     this.bisect(middle, high, middleOffset, highOffset, found);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { ExecutionAttemptEntity } from '../database/entities/execution-attempt.entity.js';
 import { ExecutionEntity } from '../database/entities/execution.entity.js';
 import type { ExecutionStatus } from '../database/entities/execution.entity.js';
 
@@ -13,6 +14,9 @@ export interface HistoryFilter {
   jobId: string;
   limit: number;
   status?: ExecutionStatus;
+  /** Only occurrences scheduled at or after / before these instants. */
+  from?: Date;
+  to?: Date;
   /** Only executions strictly older than this position (keyset pagination). */
   before?: HistoryPosition;
 }
@@ -22,7 +26,34 @@ export interface HistoryFilter {
 export class ExecutionHistoryRepository {
   constructor(
     @InjectRepository(ExecutionEntity) private readonly executions: Repository<ExecutionEntity>,
+    @InjectRepository(ExecutionAttemptEntity)
+    private readonly attempts: Repository<ExecutionAttemptEntity>,
   ) {}
+
+  async findById(id: string): Promise<ExecutionEntity | null> {
+    return this.executions.findOneBy({ id });
+  }
+
+  async attemptsOf(executionId: string): Promise<ExecutionAttemptEntity[]> {
+    return this.attempts.find({ where: { executionId }, order: { attempt: 'ASC' } });
+  }
+
+  /** Executions that failed for good, most recently finished first (`executions_failed_idx`). */
+  async deadLetters(limit: number, before?: { finishedAt: Date; id: string }): Promise<ExecutionEntity[]> {
+    const query = this.executions
+      .createQueryBuilder('execution')
+      .where("execution.status = 'FAILED'")
+      .orderBy('execution.finishedAt', 'DESC')
+      .addOrderBy('execution.id', 'DESC')
+      .limit(limit);
+    if (before) {
+      query.andWhere('(execution.finished_at, execution.id) < (:beforeAt, :beforeId)', {
+        beforeAt: before.finishedAt,
+        beforeId: before.id,
+      });
+    }
+    return query.getMany();
+  }
 
   /**
    * Keyset pagination over `(scheduled_at, id)`: served by the
@@ -36,7 +67,11 @@ export class ExecutionHistoryRepository {
       .orderBy('execution.scheduledAt', 'DESC')
       .addOrderBy('execution.id', 'DESC')
       .limit(filter.limit);
+    // Occurrences materialised ahead of time are not history yet; ask for them by status.
     if (filter.status) query.andWhere('execution.status = :status', { status: filter.status });
+    else query.andWhere("execution.status <> 'SCHEDULED'");
+    if (filter.from) query.andWhere('execution.scheduled_at >= :from', { from: filter.from });
+    if (filter.to) query.andWhere('execution.scheduled_at < :to', { to: filter.to });
     if (filter.before) {
       query.andWhere('(execution.scheduled_at, execution.id) < (:beforeAt, :beforeId)', {
         beforeAt: filter.before.scheduledAt,

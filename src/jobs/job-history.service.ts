@@ -3,11 +3,9 @@ import { InvalidRequestError } from '../common/invalid-request.error.js';
 import type { HistoryResponse } from './dto/job-responses.dto.js';
 import type { HistoryQueryDto } from './dto/job-queries.dto.js';
 import { ExecutionHistoryRepository } from './execution-history.repository.js';
-import type { HistoryPosition } from './execution-history.repository.js';
 import { JobsService } from './jobs.service.js';
 import { toExecutionResponse } from './job-response.mapper.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { decodeCursor, encodeCursor } from './keyset-cursor.js';
 
 /** A job's executions, newest first, one keyset page at a time. */
 @Injectable()
@@ -19,11 +17,17 @@ export class JobHistoryService {
 
   async page(jobId: string, query: HistoryQueryDto): Promise<HistoryResponse> {
     await this.jobs.find(jobId);
+    const from = query.from === undefined ? undefined : new Date(query.from);
+    const to = query.to === undefined ? undefined : new Date(query.to);
+    if (from && to && from >= to) throw new InvalidRequestError('to', 'to must be after from');
+    const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const executions = await this.history.page({
       jobId,
       limit: query.limit + 1,
       status: query.status,
-      before: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      from,
+      to,
+      before: before && { scheduledAt: before.at, id: before.id },
     });
     const items = executions.slice(0, query.limit);
     const last = items.at(-1);
@@ -31,21 +35,8 @@ export class JobHistoryService {
       items: items.map(toExecutionResponse),
       nextCursor:
         executions.length > query.limit && last
-          ? encodeCursor({ scheduledAt: last.scheduledAt, id: last.id })
+          ? encodeCursor({ at: last.scheduledAt, id: last.id })
           : null,
     };
   }
-}
-
-function encodeCursor(position: HistoryPosition): string {
-  return Buffer.from(`${position.scheduledAt.toISOString()}|${position.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): HistoryPosition {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const scheduledAt = new Date(at ?? '');
-  if (!id || !UUID.test(id) || Number.isNaN(scheduledAt.getTime())) {
-    throw new InvalidRequestError('cursor', 'cursor is not a cursor returned by this endpoint');
-  }
-  return { scheduledAt, id };
 }

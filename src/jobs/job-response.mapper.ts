@@ -1,7 +1,12 @@
 import { redactHeaders, redactUrl } from '../common/redaction.js';
+import type { ExecutionAttemptEntity } from '../database/entities/execution-attempt.entity.js';
 import type { ExecutionEntity } from '../database/entities/execution.entity.js';
 import type { JobEntity } from '../database/entities/job.entity.js';
-import type { ExecutionResponse, JobResponse } from './dto/job-responses.dto.js';
+import type {
+  ExecutionAttemptResponse,
+  ExecutionResponse,
+  JobResponse,
+} from './dto/job-responses.dto.js';
 
 export function toJobResponse(job: JobEntity, nextRunAt: Date | null): JobResponse {
   return {
@@ -41,5 +46,18 @@ export function toExecutionResponse(execution: ExecutionEntity): ExecutionRespon
     httpStatus: execution.httpStatus,
     responseExcerpt: execution.responseExcerpt,
     error: execution.error,
+  };
+}
+
+export function toAttemptResponse(attempt: ExecutionAttemptEntity): ExecutionAttemptResponse {
+  return {
+    attempt: attempt.attempt,
+    workerId: attempt.workerId,
+    startedAt: attempt.startedAt.toISOString(),
+    finishedAt: attempt.finishedAt?.toISOString() ?? null,
+    durationMs: attempt.durationMs,
+    httpStatus: attempt.httpStatus,
+    responseExcerpt: attempt.responseExcerpt,
+    error: attempt.error,
   };
 }

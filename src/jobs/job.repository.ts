@@ -28,6 +28,31 @@ export class JobRepository {
     return this.jobs.save(job);
   }
 
+  /**
+   * Saves a job whose schedule or activity changed, in one transaction with what that
+   * implies: occurrences materialised for the old definition and not yet sent are removed,
+   * and the expansion watermark restarts from the database's now (time spent paused is not
+   * a misfire). `keepManual` keeps pending manual triggers (the job stays active).
+   * Returns the saved job and the ids of the removed executions.
+   */
+  async saveWithScheduleReset(
+    job: JobEntity,
+    keepManual: boolean,
+  ): Promise<{ job: JobEntity; removedExecutionIds: string[] }> {
+    return this.jobs.manager.transaction(async (manager) => {
+      const saved = await manager.save(job);
+      await manager.query('UPDATE jobs SET expanded_until = now() WHERE id = $1', [job.id]);
+      const removed = await manager.query<Array<{ id: string }>>(
+        `DELETE FROM executions
+         WHERE job_id = $1 AND status IN ('SCHEDULED', 'QUEUED')
+           AND (NOT $2 OR trigger IN ('SCHEDULE', 'CATCH_UP'))
+         RETURNING id`,
+        [job.id, keepManual],
+      );
+      return { job: saved, removedExecutionIds: removed.map((row) => row.id) };
+    });
+  }
+
   async list(filter: JobListFilter): Promise<{ items: JobEntity[]; total: number }> {
     const query = this.jobs
       .createQueryBuilder('job')

@@ -3,6 +3,7 @@ import { Clock } from '../common/clock.js';
 import { NotFoundError } from '../common/not-found.error.js';
 import { AppConfig } from '../config/app-config.js';
 import { parseCronExpression } from '../cron/cron-expression.js';
+import { ExecutionQueue } from '../queue/execution-queue.js';
 import type { JobEntity } from '../database/entities/job.entity.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
 import type { JobListResponse, JobResponse } from './dto/job-responses.dto.js';
@@ -22,6 +23,7 @@ export class JobsService {
   constructor(
     private readonly jobs: JobRepository,
     private readonly clock: Clock,
+    private readonly queue: ExecutionQueue,
     config: AppConfig,
   ) {
     this.rules = new JobDefinitionRules(config.worker.httpTimeoutSeconds);
@@ -68,6 +70,7 @@ export class JobsService {
   async update(id: string, change: UpdateJobDto): Promise<JobResponse> {
     this.rules.rejectNulls(change);
     const job = await this.find(id);
+    const wasActive = job.isActive;
     const scheduleChanged =
       (change.cronExpression !== undefined && change.cronExpression !== job.cronExpression) ||
       (change.timezone !== undefined && change.timezone !== job.timezone);
@@ -98,7 +101,14 @@ export class JobsService {
     }
     if (scheduleChanged) job.scheduleVersion += 1;
     this.rules.check(job);
-    return this.respond(await this.jobs.save(job));
+    const activityChanged = change.isActive !== undefined && change.isActive !== wasActive;
+    if (!scheduleChanged && !activityChanged) return this.respond(await this.jobs.save(job));
+    const { job: saved, removedExecutionIds } = await this.jobs.saveWithScheduleReset(
+      job,
+      job.isActive,
+    );
+    await this.queue.remove(removedExecutionIds);
+    return this.respond(saved);
   }
 
   /** Soft delete: the job stops firing and leaves the default listing; PATCH can revive it. */
@@ -107,7 +117,8 @@ export class JobsService {
     if (job.deletedAt !== null) return;
     job.isActive = false;
     job.deletedAt = this.clock.now();
-    await this.jobs.save(job);
+    const { removedExecutionIds } = await this.jobs.saveWithScheduleReset(job, false);
+    await this.queue.remove(removedExecutionIds);
   }
 
   async find(id: string): Promise<JobEntity> {

@@ -34,6 +34,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     SERVER_PORT: '0',
     LOG_LEVEL: 'error',
     REDIS_KEY_PREFIX: uniqueName('jobsched-test'),
+    // API tests are about the API: the scheduler runs only where a test asks for it.
+    SCHEDULER_ENABLED: 'false',
     ...env,
   });
   const config: AppConfig = { ...base, database: { ...database, migrateOnBoot: false } };

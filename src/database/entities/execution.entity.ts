@@ -34,7 +34,7 @@ export type ExecutionTrigger = (typeof EXECUTION_TRIGGERS)[number];
 @Entity({ name: 'executions' })
 @Unique('executions_job_scheduled_at_key', ['jobId', 'scheduledAt'])
 @Index('executions_due_idx', ['scheduledAt'], {
-  where: "status IN ('SCHEDULED', 'QUEUED', 'RETRYING')",
+  where: "status IN ('SCHEDULED', 'QUEUED', 'RUNNING', 'RETRYING')",
 })
 @Index('executions_failed_idx', ['finishedAt'], { where: "status = 'FAILED'" })
 export class ExecutionEntity {
@@ -60,6 +60,10 @@ export class ExecutionEntity {
 
   @Column({ type: 'integer', default: 0 })
   attempts!: number;
+
+  /** Attempts made before the latest replay: the retry budget counts from here. */
+  @Column({ name: 'attempt_base', type: 'integer', default: 0 })
+  attemptBase!: number;
 
   /** When the next attempt may start (set while `RETRYING`). */
   @Column({ name: 'next_attempt_at', type: 'timestamptz', precision: 3, nullable: true })

@@ -101,6 +101,28 @@ export class ExecutionResponse {
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
 }
 
+export class ExecutionAttemptResponse {
+  @ApiProperty({ description: 'The `X-Attempt` value sent.' }) attempt!: number;
+  @ApiProperty({ nullable: true, type: String }) workerId!: string | null;
+  @ApiProperty({ format: 'date-time' }) startedAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) finishedAt!: string | null;
+  @ApiProperty({ nullable: true, type: Number }) durationMs!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) httpStatus!: number | null;
+  @ApiProperty({ nullable: true, type: String }) responseExcerpt!: string | null;
+  @ApiProperty({ nullable: true, type: String }) error!: string | null;
+}
+
+export class ExecutionDetailResponse extends ExecutionResponse {
+  @ApiProperty({ type: [ExecutionAttemptResponse] }) attemptHistory!: ExecutionAttemptResponse[];
+}
+
+export class ExecutionAcceptedResponse {
+  @ApiProperty({ format: 'uuid' }) executionId!: string;
+  @ApiProperty({ format: 'date-time', description: 'The instant sent as X-Scheduled-At.' })
+  scheduledAt!: string;
+  @ApiProperty({ enum: ['QUEUED'] }) status!: 'QUEUED';
+}
+
 export class HistoryResponse {
   @ApiProperty({ type: [ExecutionResponse] }) items!: ExecutionResponse[];
   @ApiPropertyOptional({

@@ -1,0 +1,137 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ExecutionQueue } from '../queue/execution-queue.js';
+import { AttemptRecorder } from './attempt-recorder.js';
+import { classifyOutcome, errorSummary, retryDelayMs } from './delivery-policy.js';
+import type { AttemptResult, AttemptStatus, ClaimedExecution } from './execution.repository.js';
+import { ExecutionRepository } from './execution.repository.js';
+import { ExecutionMetrics } from './execution.metrics.js';
+import { WebhookClient } from './webhook-client.js';
+import type { WebhookOutcome } from './webhook-client.js';
+import { buildWebhookRequest } from './webhook-request.js';
+import { WorkerIdentity } from './worker-identity.js';
+
+/**
+ * Sends one claimed attempt and settles it: PostgreSQL first (the source of truth), then the
+ * queue. In that order a crash between the two leaves the execution settled in PostgreSQL
+ * and merely leased in the queue; the lease expires, the item is claimed again, and the
+ * claim refuses it because it is no longer QUEUED, RETRYING or RUNNING.
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly logger = new Logger(DeliveryService.name);
+
+  constructor(
+    private readonly identity: WorkerIdentity,
+    private readonly client: WebhookClient,
+    private readonly recorder: AttemptRecorder,
+    private readonly executions: ExecutionRepository,
+    private readonly queue: ExecutionQueue,
+    private readonly metrics: ExecutionMetrics,
+  ) {}
+
+  /** An execution the claim refused: stale (already settled or removed), or abandoned. */
+  async settleRefused(execution: ClaimedExecution | undefined, id: string): Promise<void> {
+    const token = this.identity.leaseToken;
+    if (execution?.previousStatus === 'RUNNING') {
+      const reason =
+        execution.executionType === 'AT_MOST_ONCE'
+          ? 'outcome unknown: the worker was lost mid-request; AT_MOST_ONCE executions are never sent twice'
+          : 'no attempts left: the worker of the last attempt was lost mid-request';
+      if (await this.executions.failAbandoned(id, reason)) {
+        this.metrics.finished.inc({ status: 'FAILED' });
+        await this.queue.deadLetter(id, token);
+        return;
+      }
+    }
+    await this.queue.complete(id, token, 'completed');
+  }
+
+  async deliver(execution: ClaimedExecution, attempt: number, signal: AbortSignal): Promise<void> {
+    const token = this.identity.leaseToken;
+    const request = buildWebhookRequest({
+      jobId: execution.jobId,
+      executionId: execution.id,
+      scheduledAt: execution.scheduledAt,
+      attempt,
+      method: execution.httpMethod,
+      url: execution.httpUrl,
+      headers: execution.httpHeaders,
+      body: execution.httpBody,
+      version: this.identity.version,
+    });
+    if (attempt === 1) {
+      this.metrics.lateness.observe((Date.now() - execution.scheduledAt.getTime()) / 1000);
+    }
+    const outcome = await this.client.send(request, {
+      timeoutMs: execution.timeoutSeconds * 1000,
+      signal,
+    });
+
+    if (outcome.kind === 'aborted' && execution.executionType === 'AT_LEAST_ONCE') {
+      // Shutting down: hand the execution back; another worker sends it again.
+      if (await this.executions.requeueAborted(execution.id, attempt)) {
+        await this.queue.release([execution.id], token);
+      }
+      return;
+    }
+
+    const status = this.decide(execution, attempt, outcome);
+    const delayMs =
+      status === 'RETRYING'
+        ? retryDelayMs(
+            execution.retryPolicy,
+            attempt - execution.attemptBase,
+            outcome.kind === 'response' ? outcome.retryAfterMs : null,
+            Math.random,
+          )
+        : 0;
+    const result: AttemptResult = {
+      id: execution.id,
+      attempt,
+      status,
+      httpStatus: outcome.kind === 'response' ? outcome.status : null,
+      durationMs: Math.round(outcome.durationMs),
+      responseExcerpt: outcome.kind === 'response' ? outcome.bodyExcerpt : null,
+      error: status === 'SUCCEEDED' ? null : errorSummary(outcome),
+      nextAttemptAt: status === 'RETRYING' ? new Date(Date.now() + delayMs) : null,
+    };
+    const recorded = await this.recorder.record(result);
+    this.metrics.attempts.inc({ outcome: classifyOutcome(outcome) });
+    if (!recorded) {
+      // Claimed again by someone else after our lease expired: their attempt decides.
+      this.logger.warn(`Attempt ${attempt} of ${execution.id} was superseded; not recorded`);
+      return;
+    }
+    this.metrics.finished.inc({ status });
+    switch (status) {
+      case 'SUCCEEDED':
+        await this.queue.complete(execution.id, token, 'completed');
+        return;
+      case 'RETRYING':
+        await this.queue.retry(execution.id, token, delayMs);
+        return;
+      case 'FAILED':
+        await this.queue.deadLetter(execution.id, token);
+        return;
+    }
+  }
+
+  /**
+   * AT_LEAST_ONCE retries what the brief calls retryable while attempts remain.
+   * AT_MOST_ONCE retries only a failure that certainly happened before the request left
+   * (e.g. connection refused): anything that may have reached the receiver is final.
+   */
+  private decide(
+    execution: ClaimedExecution,
+    attempt: number,
+    outcome: WebhookOutcome,
+  ): AttemptStatus {
+    const verdict = classifyOutcome(outcome);
+    if (verdict === 'success') return 'SUCCEEDED';
+    const attemptsLeft = attempt - execution.attemptBase < execution.retryPolicy.maxAttempts;
+    if (verdict === 'final' || !attemptsLeft) return 'FAILED';
+    if (execution.executionType === 'AT_LEAST_ONCE') return 'RETRYING';
+    const neverSent = outcome.kind === 'network-error' && !outcome.requestSent;
+    return neverSent ? 'RETRYING' : 'FAILED';
+  }
+}

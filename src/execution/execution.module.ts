@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { DatabaseModule } from '../database/database.module.js';
+import { QueueModule } from '../queue/queue.module.js';
+import { AttemptRecorder } from './attempt-recorder.js';
+import { DeliveryService } from './delivery.service.js';
+import { ExecutionRepository } from './execution.repository.js';
+import { ExecutionMetrics } from './execution.metrics.js';
+import { WebhookClient } from './webhook-client.js';
+import { WorkerIdentity } from './worker-identity.js';
+import { WorkerLoopService } from './worker-loop.service.js';
+
+/** Claims due executions and sends the webhooks: runs inside `node dist/worker.js`. */
+@Module({
+  imports: [DatabaseModule, QueueModule],
+  providers: [
+    WorkerIdentity,
+    { provide: WebhookClient, useFactory: () => new WebhookClient() },
+    ExecutionRepository,
+    AttemptRecorder,
+    ExecutionMetrics,
+    DeliveryService,
+    WorkerLoopService,
+  ],
+  exports: [WorkerLoopService],
+})
+export class ExecutionModule {}

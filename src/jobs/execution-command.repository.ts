@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** Executions created or reset on request (trigger, replay), rather than by the schedule. */
+@Injectable()
+export class ExecutionCommandRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * A manual run, QUEUED at once and due at the database's now (millisecond precision, as
+   * `X-Scheduled-At` carries). Two triggers within the same millisecond would collide on
+   * `UNIQUE (job_id, scheduled_at)`; the second is moved one millisecond later.
+   */
+  async insertManual(jobId: string): Promise<{ id: string; scheduledAt: Date }> {
+    for (let offsetMs = 0; offsetMs < 10; offsetMs++) {
+      const rows = await this.dataSource.query<Array<{ id: string; scheduled_at: Date }>>(
+        `INSERT INTO executions (job_id, scheduled_at, status, trigger)
+         VALUES ($1, date_trunc('milliseconds', clock_timestamp()) + make_interval(secs => $2 / 1000.0),
+                 'QUEUED', 'MANUAL')
+         ON CONFLICT (job_id, scheduled_at) DO NOTHING
+         RETURNING id, scheduled_at`,
+        [jobId, offsetMs],
+      );
+      const row = rows[0];
+      if (row) return { id: row.id, scheduledAt: row.scheduled_at };
+    }
+    throw new Error(`could not find a free instant for a manual run of job ${jobId}`);
+  }
+
+  /**
+   * Puts a FAILED execution back in the queue with a fresh retry budget; its id (and so the
+   * receiver's `X-Execution-Id`) stays the same and attempt numbers carry on.
+   */
+  async replay(executionId: string): Promise<{ scheduledAt: Date } | null> {
+    const rows = await this.dataSource.query<Array<{ scheduled_at: Date }>>(
+      `UPDATE executions
+       SET status = 'QUEUED', trigger = 'REPLAY', attempt_base = attempts, error = NULL,
+           finished_at = NULL, next_attempt_at = NULL, updated_at = clock_timestamp()
+       WHERE id = $1 AND status = 'FAILED'
+       RETURNING scheduled_at`,
+      [executionId],
+    );
+    const row = rows[0];
+    return row ? { scheduledAt: row.scheduled_at } : null;
+  }
+}

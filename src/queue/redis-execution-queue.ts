@@ -1,0 +1,225 @@
+import type { Redis } from 'ioredis';
+import { ExecutionQueue } from './execution-queue.js';
+import type { ClaimResult, CompletionOutcome, QueueItem, QueueStats } from './execution-queue.js';
+import { QueueKeys } from './queue-keys.js';
+import { QueueScripts } from './queue-scripts.js';
+import { integerReply, integersReply, leaseHeld, stringsReply } from './script-replies.js';
+import { UnexpectedScriptReplyError } from './unexpected-script-reply.error.js';
+
+/**
+ * Most delayed items one claim promotes to ready. Promotion is O(log n) per item; 1,000 keeps
+ * a claim in the low milliseconds even when a backlog became due at once (Redis runs one
+ * script at a time, so a long one stalls every client).
+ */
+export const PROMOTE_LIMIT = 1000;
+
+/**
+ * Most ids one script call receives. Calls over larger lists are split: each id's transition
+ * is atomic on its own, so the split changes no outcome, it only bounds how long one script
+ * holds Redis.
+ */
+export const IDS_PER_CALL = 1000;
+
+/**
+ * The execution queue on Redis. Structures (see `QueueKeys`): delayed, ready and processing
+ * ZSETs, a leases HASH (id → token, the fence), a dead-letter ZSET and a counters HASH.
+ * Every transition is one Lua script in `./commands/`, and every one on a leased item checks
+ * the lease holder's token first; times are Redis's `TIME`, never this host's clock.
+ */
+export class RedisExecutionQueue extends ExecutionQueue {
+  private readonly keys: QueueKeys;
+  private readonly scripts: QueueScripts;
+
+  constructor(
+    private readonly redis: Redis,
+    keyPrefix: string,
+  ) {
+    super();
+    this.keys = new QueueKeys(keyPrefix);
+    this.scripts = new QueueScripts(redis);
+  }
+
+  async enqueue(items: readonly QueueItem[]): Promise<number> {
+    for (const item of items) {
+      requireId(item.id);
+      if (!Number.isSafeInteger(item.dueAt)) {
+        throw new RangeError(`dueAt of ${item.id} must be an integer epoch ms, got ${item.dueAt}`);
+      }
+    }
+    const { delayed, ready, processing } = this.keys;
+    let added = 0;
+    for (const chunk of chunks(items)) {
+      const args = chunk.flatMap((item) => [item.id, item.dueAt]);
+      added += integerReply(
+        'addItems',
+        await this.scripts.run('addItems', [delayed, ready, processing], args),
+      );
+    }
+    return added;
+  }
+
+  async claim(count: number, leaseMs: number, token: string): Promise<ClaimResult> {
+    requirePositiveInteger('count', count);
+    requirePositiveInteger('leaseMs', leaseMs);
+    requireToken(token);
+    const { delayed, ready, processing, leases } = this.keys;
+    const reply = await this.scripts.run(
+      'claimItems',
+      [delayed, ready, processing, leases],
+      [count, leaseMs, token, PROMOTE_LIMIT],
+    );
+    if (!Array.isArray(reply) || reply.length !== 2) {
+      throw new UnexpectedScriptReplyError('claimItems', reply);
+    }
+    const [ids, nextDueInMs] = reply as [unknown, unknown];
+    return {
+      ids: stringsReply('claimItems', ids),
+      nextDueInMs: nextDueInMs === null ? null : integerReply('claimItems', nextDueInMs),
+    };
+  }
+
+  async extendLeases(ids: readonly string[], token: string, leaseMs: number): Promise<string[]> {
+    requireToken(token);
+    requirePositiveInteger('leaseMs', leaseMs);
+    const { processing, leases } = this.keys;
+    const extended: string[] = [];
+    for (const chunk of chunks(ids)) {
+      const reply = await this.scripts.run(
+        'extendLeases',
+        [processing, leases],
+        [token, leaseMs, ...chunk],
+      );
+      extended.push(...stringsReply('extendLeases', reply));
+    }
+    return extended;
+  }
+
+  async complete(id: string, token: string, outcome: CompletionOutcome): Promise<boolean> {
+    requireId(id);
+    requireToken(token);
+    const { processing, leases, stats } = this.keys;
+    const reply = await this.scripts.run(
+      'completeItem',
+      [processing, leases, stats],
+      [id, token, outcome],
+    );
+    return leaseHeld('completeItem', reply);
+  }
+
+  async retry(id: string, token: string, delayMs: number): Promise<boolean> {
+    requireId(id);
+    requireToken(token);
+    if (!Number.isSafeInteger(delayMs) || delayMs < 0) {
+      throw new RangeError(`delayMs must be a non-negative integer, got ${delayMs}`);
+    }
+    const { processing, leases, delayed, stats } = this.keys;
+    const reply = await this.scripts.run(
+      'retryItem',
+      [processing, leases, delayed, stats],
+      [id, token, delayMs],
+    );
+    return leaseHeld('retryItem', reply);
+  }
+
+  async deadLetter(id: string, token: string): Promise<boolean> {
+    requireId(id);
+    requireToken(token);
+    const { processing, leases, dead } = this.keys;
+    const reply = await this.scripts.run('deadLetterItem', [processing, leases, dead], [id, token]);
+    return leaseHeld('deadLetterItem', reply);
+  }
+
+  async release(ids: readonly string[], token: string): Promise<number> {
+    requireToken(token);
+    const { processing, leases, ready } = this.keys;
+    let released = 0;
+    for (const chunk of chunks(ids)) {
+      const reply = await this.scripts.run(
+        'releaseItems',
+        [processing, leases, ready],
+        [token, ...chunk],
+      );
+      released += integerReply('releaseItems', reply);
+    }
+    return released;
+  }
+
+  async requeueExpiredLeases(limit: number): Promise<string[]> {
+    requirePositiveInteger('limit', limit);
+    const { processing, leases, ready } = this.keys;
+    const reply = await this.scripts.run(
+      'requeueExpiredLeases',
+      [processing, leases, ready],
+      [limit],
+    );
+    return stringsReply('requeueExpiredLeases', reply);
+  }
+
+  async remove(ids: readonly string[]): Promise<number> {
+    const { delayed, ready } = this.keys;
+    let removed = 0;
+    for (const chunk of chunks(ids)) {
+      removed += integerReply(
+        'removeItems',
+        await this.scripts.run('removeItems', [delayed, ready], chunk),
+      );
+    }
+    return removed;
+  }
+
+  async missing(ids: readonly string[]): Promise<string[]> {
+    const { delayed, ready, processing } = this.keys;
+    const missing: string[] = [];
+    for (const chunk of chunks(ids)) {
+      const reply = await this.scripts.run('findMissingItems', [delayed, ready, processing], chunk);
+      missing.push(...stringsReply('findMissingItems', reply));
+    }
+    return missing;
+  }
+
+  async stats(): Promise<QueueStats> {
+    const { delayed, ready, processing, dead, stats } = this.keys;
+    const reply = await this.scripts.run('readStats', [delayed, ready, processing, dead, stats]);
+    const [delayedCount, readyCount, processingCount, deadLettered, completed, failed, retrying] =
+      integersReply('readStats', reply, 7) as StatsReply;
+    return {
+      ready: readyCount,
+      delayed: delayedCount,
+      processing: processingCount,
+      deadLettered,
+      completed,
+      failed,
+      retrying,
+    };
+  }
+
+  async now(): Promise<number> {
+    const [seconds, microseconds] = await this.redis.time();
+    return Number(seconds) * 1000 + Math.floor(Number(microseconds) / 1000);
+  }
+}
+
+/** `readStats-5.lua`'s reply, whose length `integersReply` checked. */
+type StatsReply = [number, number, number, number, number, number, number];
+
+function* chunks<T>(items: readonly T[]): Generator<readonly T[]> {
+  for (let start = 0; start < items.length; start += IDS_PER_CALL) {
+    yield items.slice(start, start + IDS_PER_CALL);
+  }
+}
+
+function requireId(id: string): void {
+  if (typeof id !== 'string' || id.length === 0)
+    throw new RangeError('an item id must be a non-empty string');
+}
+
+function requireToken(token: string): void {
+  if (typeof token !== 'string' || token.length === 0)
+    throw new RangeError('a lease token must be a non-empty string');
+}
+
+function requirePositiveInteger(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  }
+}

@@ -1,0 +1,27 @@
+/** `node dist/worker.js`: a webhook worker. Scale it horizontally. */
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { shutdownOnSignals } from './common/shutdown-on-signals.js';
+import { InvalidConfigurationError } from './config/invalid-configuration.error.js';
+import { loadAppConfig } from './config/load-app-config.js';
+import { createAppLogger } from './observability/app-logger.js';
+import { WorkerModule } from './worker.module.js';
+
+try {
+  const config = loadAppConfig(process.env);
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
+    logger: createAppLogger(config, 'job-scheduler-worker'),
+    abortOnError: false,
+  });
+  const logger = new Logger('Bootstrap');
+  shutdownOnSignals(app, logger);
+  await app.init();
+  logger.log('Worker ready');
+} catch (error) {
+  if (error instanceof InvalidConfigurationError) {
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+  throw error;
+}
