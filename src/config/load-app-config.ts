@@ -65,7 +65,12 @@ export function loadAppConfig(env: Env): AppConfig {
       batchSize: reader.integer('SCHEDULER_BATCH_SIZE', 1000, 1, 10_000),
       lookaheadMs: reader.integer('SCHEDULER_LOOKAHEAD_MS', 60_000, 1_000, 3_600_000),
       handoffAheadMs: reader.integer('SCHEDULER_HANDOFF_AHEAD_MS', 5_000, 0, 60_000),
-      misfireThresholdMs: reader.integer('SCHEDULER_MISFIRE_THRESHOLD_MS', 15_000, 1_000, 3_600_000),
+      misfireThresholdMs: reader.integer(
+        'SCHEDULER_MISFIRE_THRESHOLD_MS',
+        15_000,
+        1_000,
+        3_600_000,
+      ),
       lockTtlMs: reader.integer('SCHEDULER_LOCK_TTL_MS', 5_000, 1_000, 60_000),
     },
     execution: {

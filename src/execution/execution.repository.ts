@@ -7,6 +7,7 @@ import type {
   HttpMethod,
   RetryPolicy,
 } from '../database/entities/job.entity.js';
+import { queryRows } from '../database/query-rows.js';
 
 /** What a worker needs to send one attempt, read and claimed in one round trip. */
 export interface ClaimedExecution {
@@ -56,23 +57,22 @@ export class ExecutionRepository {
    */
   async claim(ids: readonly string[], workerId: string): Promise<ClaimedExecution[]> {
     if (ids.length === 0) return [];
-    const rows = await this.dataSource.query<
-      Array<{
-        id: string;
-        job_id: string;
-        scheduled_at: Date;
-        previous_status: ExecutionStatus;
-        attempt: number | null;
-        attempt_base: number;
-        execution_type: ExecutionType;
-        http_method: HttpMethod;
-        http_url: string;
-        http_headers: Record<string, string>;
-        http_body: HttpBody | null;
-        timeout_seconds: number;
-        retry_policy: RetryPolicy;
-      }>
-    >(
+    const rows = await queryRows<{
+      id: string;
+      job_id: string;
+      scheduled_at: Date;
+      previous_status: ExecutionStatus;
+      attempt: number | null;
+      attempt_base: number;
+      execution_type: ExecutionType;
+      http_method: HttpMethod;
+      http_url: string;
+      http_headers: Record<string, string>;
+      http_body: HttpBody | null;
+      timeout_seconds: number;
+      retry_policy: RetryPolicy;
+    }>(
+      this.dataSource,
       `WITH claimed AS (
          UPDATE executions e
          SET status = 'RUNNING', attempts = e.attempts + 1, next_attempt_at = NULL,
@@ -126,7 +126,8 @@ export class ExecutionRepository {
    */
   async record(results: readonly AttemptResult[]): Promise<Set<string>> {
     if (results.length === 0) return new Set();
-    const rows = await this.dataSource.query<Array<{ id: string }>>(
+    const rows = await queryRows<{ id: string }>(
+      this.dataSource,
       `WITH r AS (
          SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::int[], $5::int[], $6::text[],
                               $7::text[], $8::timestamptz[])
@@ -168,7 +169,8 @@ export class ExecutionRepository {
    * sent again; AT_LEAST_ONCE: it had no attempts left.
    */
   async failAbandoned(id: string, reason: string): Promise<boolean> {
-    const rows = await this.dataSource.query<Array<{ id: string }>>(
+    const rows = await queryRows<{ id: string }>(
+      this.dataSource,
       `UPDATE executions SET status = 'FAILED', error = $2, finished_at = clock_timestamp(),
               updated_at = clock_timestamp()
        WHERE id = $1 AND status = 'RUNNING'
@@ -185,7 +187,8 @@ export class ExecutionRepository {
 
   /** Graceful shutdown of an AT_LEAST_ONCE attempt: back to QUEUED for another worker. */
   async requeueAborted(id: string, attempt: number): Promise<boolean> {
-    const rows = await this.dataSource.query<Array<{ id: string }>>(
+    const rows = await queryRows<{ id: string }>(
+      this.dataSource,
       `WITH e AS (
          UPDATE executions SET status = 'QUEUED', updated_at = clock_timestamp()
          WHERE id = $1 AND attempts = $2 AND status = 'RUNNING'

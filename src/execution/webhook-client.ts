@@ -25,7 +25,11 @@ export type WebhookOutcome =
   | { kind: 'aborted'; durationMs: number; requestSent: boolean };
 
 export interface SendOptions {
-  /** Deadline for the whole attempt: queueing for a connection, connecting, sending, headers. */
+  /**
+   * Deadline for the whole attempt: waiting for a free connection, connecting, sending, and
+   * the response headers. A status that arrived in time is the answer: if the excerpt is
+   * still being read at the deadline, the outcome is that response with the bytes so far.
+   */
   timeoutMs: number;
   /** Aborted by the worker's shutdown; the attempt ends as `aborted`. */
   signal?: AbortSignal;
@@ -336,8 +340,10 @@ function parseHttpDate(value: string): number | null {
 
 /** Node's connect/DNS errors carry a code; undici's carry a `UND_ERR_*` code. */
 function errorCode(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
-  return typeof error.code === 'string' ? error.code : undefined;
+  if (typeof error !== 'object' || error === null) return undefined;
+  if ('code' in error && typeof error.code === 'string') return error.code;
+  // A failed connect to several addresses (Happy Eyeballs): the first attempt's code.
+  return error instanceof AggregateError ? errorCode(error.errors[0]) : undefined;
 }
 
 function isUndiciTimeout(error: Error): boolean {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { queryRows } from '../database/query-rows.js';
 
 /** Executions created or reset on request (trigger, replay), rather than by the schedule. */
 @Injectable()
@@ -13,7 +14,8 @@ export class ExecutionCommandRepository {
    */
   async insertManual(jobId: string): Promise<{ id: string; scheduledAt: Date }> {
     for (let offsetMs = 0; offsetMs < 10; offsetMs++) {
-      const rows = await this.dataSource.query<Array<{ id: string; scheduled_at: Date }>>(
+      const rows = await queryRows<{ id: string; scheduled_at: Date }>(
+        this.dataSource,
         `INSERT INTO executions (job_id, scheduled_at, status, trigger)
          VALUES ($1, date_trunc('milliseconds', clock_timestamp()) + make_interval(secs => $2 / 1000.0),
                  'QUEUED', 'MANUAL')
@@ -32,7 +34,8 @@ export class ExecutionCommandRepository {
    * receiver's `X-Execution-Id`) stays the same and attempt numbers carry on.
    */
   async replay(executionId: string): Promise<{ scheduledAt: Date } | null> {
-    const rows = await this.dataSource.query<Array<{ scheduled_at: Date }>>(
+    const rows = await queryRows<{ scheduled_at: Date }>(
+      this.dataSource,
       `UPDATE executions
        SET status = 'QUEUED', trigger = 'REPLAY', attempt_base = attempts, error = NULL,
            finished_at = NULL, next_attempt_at = NULL, updated_at = clock_timestamp()

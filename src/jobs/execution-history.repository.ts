@@ -39,7 +39,10 @@ export class ExecutionHistoryRepository {
   }
 
   /** Executions that failed for good, most recently finished first (`executions_failed_idx`). */
-  async deadLetters(limit: number, before?: { finishedAt: Date; id: string }): Promise<ExecutionEntity[]> {
+  async deadLetters(
+    limit: number,
+    before?: { finishedAt: Date; id: string },
+  ): Promise<ExecutionEntity[]> {
     const query = this.executions
       .createQueryBuilder('execution')
       .where("execution.status = 'FAILED'")

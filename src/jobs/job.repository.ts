@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import type { DeepPartial } from 'typeorm';
 import { JobEntity } from '../database/entities/job.entity.js';
+import { queryRows } from '../database/query-rows.js';
 
 export interface JobListFilter {
   page: number;
@@ -42,7 +43,8 @@ export class JobRepository {
     return this.jobs.manager.transaction(async (manager) => {
       const saved = await manager.save(job);
       await manager.query('UPDATE jobs SET expanded_until = now() WHERE id = $1', [job.id]);
-      const removed = await manager.query<Array<{ id: string }>>(
+      const removed = await queryRows<{ id: string }>(
+        manager,
         `DELETE FROM executions
          WHERE job_id = $1 AND status IN ('SCHEDULED', 'QUEUED')
            AND (NOT $2 OR trigger IN ('SCHEDULE', 'CATCH_UP'))

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { FencedOutError } from './fenced-out.error.js';
+import { queryRows } from '../database/query-rows.js';
 
 /**
  * The fencing epoch in PostgreSQL. Redlock decides who *tries* to schedule; this row decides
@@ -13,18 +14,21 @@ export class LeadershipRepository {
 
   /** Called by a scheduler that has just won the lock: every older epoch is fenced out. */
   async takeEpoch(holder: string): Promise<string> {
-    const rows = await this.dataSource.query<Array<{ epoch: string }>>(
+    const rows = await queryRows<{ epoch: string }>(
+      this.dataSource,
       `UPDATE scheduler_leadership SET epoch = epoch + 1, holder = $1, acquired_at = now()
        WHERE id = 1 RETURNING epoch::text AS epoch`,
       [holder],
     );
     const epoch = rows[0]?.epoch;
-    if (epoch === undefined) throw new Error('scheduler_leadership row is missing: run the migrations');
+    if (epoch === undefined)
+      throw new Error('scheduler_leadership row is missing: run the migrations');
     return epoch;
   }
 
   async currentEpoch(): Promise<string> {
-    const rows = await this.dataSource.query<Array<{ epoch: string }>>(
+    const rows = await queryRows<{ epoch: string }>(
+      this.dataSource,
       'SELECT epoch::text AS epoch FROM scheduler_leadership WHERE id = 1',
     );
     return rows[0]?.epoch ?? '0';
@@ -38,7 +42,8 @@ export class LeadershipRepository {
    */
   async fenced<T>(epoch: string, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = await manager.query<Array<{ epoch: string }>>(
+      const rows = await queryRows<{ epoch: string }>(
+        manager,
         'SELECT epoch::text AS epoch FROM scheduler_leadership WHERE id = 1 FOR SHARE',
       );
       const current = rows[0]?.epoch ?? '0';

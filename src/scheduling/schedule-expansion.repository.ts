@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
+import { queryRows } from '../database/query-rows.js';
 
 export interface ExpandableJob {
   id: string;
@@ -27,7 +28,7 @@ export class ScheduleExpansionRepository {
 
   /** The database's clock: due-ness is judged by one time source (brief, invariant 6). */
   async now(): Promise<Date> {
-    const rows = await this.dataSource.query<Array<{ now: Date }>>('SELECT clock_timestamp() AS now');
+    const rows = await queryRows<{ now: Date }>(this.dataSource, 'SELECT clock_timestamp() AS now');
     return rows[0]!.now;
   }
 
@@ -36,10 +37,18 @@ export class ScheduleExpansionRepository {
    * concurrent PATCH/DELETE (which resets the watermark and removes stale rows) serialises
    * with the expansion instead of racing it.
    */
-  async lockJobsToExpand(manager: EntityManager, horizon: Date, limit: number): Promise<ExpandableJob[]> {
-    const rows = await manager.query<
-      Array<{ id: string; cron_expression: string; timezone: string; expand_from: Date }>
-    >(
+  async lockJobsToExpand(
+    manager: EntityManager,
+    horizon: Date,
+    limit: number,
+  ): Promise<ExpandableJob[]> {
+    const rows = await queryRows<{
+      id: string;
+      cron_expression: string;
+      timezone: string;
+      expand_from: Date;
+    }>(
+      manager,
       `SELECT id, cron_expression, timezone, COALESCE(expanded_until, created_at) AS expand_from
        FROM jobs
        WHERE is_active AND deleted_at IS NULL
@@ -64,17 +73,14 @@ export class ScheduleExpansionRepository {
     epoch: string,
   ): Promise<number> {
     if (occurrences.length === 0) return 0;
-    const rows = await manager.query<Array<{ id: string }>>(
+    const rows = await queryRows<{ id: string }>(
+      manager,
       `INSERT INTO executions (job_id, scheduled_at, leader_epoch)
        SELECT job_id, scheduled_at, $3::bigint
        FROM unnest($1::uuid[], $2::timestamptz[]) AS o(job_id, scheduled_at)
        ON CONFLICT (job_id, scheduled_at) DO NOTHING
        RETURNING id`,
-      [
-        occurrences.map((o) => o.jobId),
-        occurrences.map((o) => o.scheduledAt.toISOString()),
-        epoch,
-      ],
+      [occurrences.map((o) => o.jobId), occurrences.map((o) => o.scheduledAt.toISOString()), epoch],
     );
     return rows.length;
   }
@@ -99,7 +105,8 @@ export class ScheduleExpansionRepository {
    * Returns the number of occurrences marked SKIPPED.
    */
   async resolveMisfires(manager: EntityManager, now: Date, thresholdMs: number): Promise<number> {
-    const skipped = await manager.query<Array<{ id: string }>>(
+    const skipped = await queryRows<{ id: string }>(
+      manager,
       `WITH late AS (
          SELECT e.id, e.scheduled_at, j.misfire_policy,
                 COALESCE(j.misfire_window_seconds, $3) AS window_seconds,
@@ -144,7 +151,8 @@ export class ScheduleExpansionRepository {
     thresholdMs: number,
     limit: number,
   ): Promise<DueExecution[]> {
-    const rows = await manager.query<Array<{ id: string; scheduled_at: Date }>>(
+    const rows = await queryRows<{ id: string; scheduled_at: Date }>(
+      manager,
       `UPDATE executions SET status = 'QUEUED', updated_at = now()
        WHERE id IN (
          SELECT id FROM executions
@@ -168,7 +176,8 @@ export class ScheduleExpansionRepository {
    * queue still has them.
    */
   async inFlight(until: Date, afterId: string, limit: number): Promise<DueExecution[]> {
-    const rows = await this.dataSource.query<Array<{ id: string; due_at: Date }>>(
+    const rows = await queryRows<{ id: string; due_at: Date }>(
+      this.dataSource,
       `SELECT id, GREATEST(scheduled_at, COALESCE(next_attempt_at, scheduled_at)) AS due_at
        FROM executions
        WHERE status IN ('QUEUED', 'RUNNING', 'RETRYING') AND scheduled_at <= $1 AND id > $2

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Test } from '@nestjs/testing';
+import type { Redis } from 'ioredis';
 import type { TestingModule } from '@nestjs/testing';
 import { loadAppConfig } from '../../src/config/load-app-config.js';
 import { AppConfigModule } from '../../src/config/app-config.module.js';
@@ -33,7 +34,7 @@ describe('QueueModule', () => {
     expect(queue).toBeInstanceOf(RedisExecutionQueue);
     expect(await queue.enqueue([{ id: 'wired', dueAt: await queue.now() }])).toBe(1);
 
-    const redis = moduleRef.get<import('ioredis').Redis>(REDIS);
+    const redis = moduleRef.get<Redis>(REDIS);
     expect(await redis.zscore(new QueueKeys(prefix).ready, 'wired')).not.toBeNull();
     expect(new QueueKeys(prefix).ready).toBe(`${prefix}:{q}:ready`);
   });
