@@ -103,16 +103,23 @@ export class DeliveryService {
       return;
     }
     this.metrics.finished.inc({ status });
+    const acknowledged = await this.acknowledge(execution.id, status, delayMs);
+    if (!acknowledged) {
+      // PostgreSQL has the outcome; the queue item went back to ready when our lease
+      // expired and whoever claims it will find it settled and drop it.
+      this.logger.warn(`Lease of ${execution.id} was lost before its acknowledgement`);
+    }
+  }
+
+  private acknowledge(id: string, status: AttemptStatus, delayMs: number): Promise<boolean> {
+    const token = this.identity.leaseToken;
     switch (status) {
       case 'SUCCEEDED':
-        await this.queue.complete(execution.id, token, 'completed');
-        return;
+        return this.queue.complete(id, token, 'completed');
       case 'RETRYING':
-        await this.queue.retry(execution.id, token, delayMs);
-        return;
+        return this.queue.retry(id, token, delayMs);
       case 'FAILED':
-        await this.queue.deadLetter(execution.id, token);
-        return;
+        return this.queue.deadLetter(id, token);
     }
   }
 
@@ -131,7 +138,7 @@ export class DeliveryService {
     const attemptsLeft = attempt - execution.attemptBase < execution.retryPolicy.maxAttempts;
     if (verdict === 'final' || !attemptsLeft) return 'FAILED';
     if (execution.executionType === 'AT_LEAST_ONCE') return 'RETRYING';
-    const neverSent = outcome.kind === 'network-error' && !outcome.requestSent;
+    const neverSent = outcome.kind !== 'response' && !outcome.requestSent;
     return neverSent ? 'RETRYING' : 'FAILED';
   }
 }
