@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EngineCluster } from '../support/engine-cluster.js';
 import type { NamedProcess } from '../support/engine-cluster.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
-import { expectEverySecondOnce } from './delivery.e2e-spec.js';
+import { expectEverySecondOnce } from '../support/delivery-assertions.js';
 
 const LEADING = /Leading the scheduler with epoch (\d+)/;
 
