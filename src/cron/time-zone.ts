@@ -12,8 +12,8 @@ import { UnknownTimeZoneError } from './unknown-time-zone.error.js';
  *
  * Assumption, documented because the property tests rely on it: no zone changes its offset and
  * changes it back within one UTC day, so equal offsets at two consecutive midnights mean no
- * transition in between. No zone in the IANA database does (its closest pairs, e.g. Morocco's
- * Ramadan suspensions, are weeks apart).
+ * transition in between. Checked for every zone over 1970-2039 by sampling each such day every
+ * 3 hours: no zone does (the closest pairs, Morocco's Ramadan suspensions, are weeks apart).
  */
 
 /** See civil-calendar.ts: globals are slow to look up under Jest. */

@@ -1,0 +1,21 @@
+// `npm run start:local`: the API + scheduler and one worker, as two processes, for a
+// single machine. Ctrl-C (or SIGTERM) stops both gracefully; if either exits, so does the other.
+import { spawn } from 'node:child_process';
+
+const children = ['dist/main.js', 'dist/worker.js'].map((script) =>
+  spawn(process.execPath, [script], { stdio: 'inherit', env: process.env }),
+);
+let exitCode = 0;
+for (const child of children) {
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && code !== null) exitCode = code;
+    if (signal && signal !== 'SIGTERM' && signal !== 'SIGINT') exitCode = 1;
+    for (const other of children) if (other.exitCode === null) other.kill('SIGTERM');
+    if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(exitCode);
+  });
+}
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  });
+}
