@@ -10,7 +10,10 @@ describe('2 schedulers and 2 workers, jobs firing every second', () => {
   beforeAll(async () => {
     await receiver.start();
     cluster = await EngineCluster.create();
-    await Promise.all([cluster.startScheduler('scheduler-a'), cluster.startScheduler('scheduler-b')]);
+    await Promise.all([
+      cluster.startScheduler('scheduler-a'),
+      cluster.startScheduler('scheduler-b'),
+    ]);
     await Promise.all([cluster.startWorker('worker-a'), cluster.startWorker('worker-b')]);
   });
 
@@ -72,8 +75,15 @@ describe('2 schedulers and 2 workers, jobs firing every second', () => {
       (found) => found.length === delivered.length && found.every((r) => r.status === 'SUCCEEDED'),
     );
     expect(rows.every((r) => r.attempts === 1)).toBe(true);
-    const history = await cluster.api('GET', `/api/v1/jobs/${jobId}/history?status=SUCCEEDED&limit=500`);
+    const history = await cluster.api(
+      'GET',
+      `/api/v1/jobs/${jobId}/history?status=SUCCEEDED&limit=500`,
+    );
     expect(history.body.items.length).toBeGreaterThanOrEqual(delivered.length);
-    expect(history.body.items[0]).toMatchObject({ status: 'SUCCEEDED', httpStatus: 200, attempts: 1 });
+    expect(history.body.items[0]).toMatchObject({
+      status: 'SUCCEEDED',
+      httpStatus: 200,
+      attempts: 1,
+    });
   });
 });

@@ -22,14 +22,23 @@ describe('changing, pausing and deleting a running job', () => {
     await receiver.stop();
   });
 
-  const scheduledOf = (path: string) => receiver.forPath(path).map((d) => Date.parse(d.scheduledAt));
+  const scheduledOf = (path: string) =>
+    receiver.forPath(path).map((d) => Date.parse(d.scheduledAt));
   const afterTicks = async (n: number) => {
     const seen = receiver.forPath('/clock').length;
-    await receiver.waitFor(() => receiver.forPath('/clock').length >= seen + n, 20_000, `${n} ticks`);
+    await receiver.waitFor(
+      () => receiver.forPath('/clock').length >= seen + n,
+      20_000,
+      `${n} ticks`,
+    );
   };
 
   it('takes effect from the next fire', async () => {
-    await cluster.createJob({ name: 'clock', cronExpression: '* * * * * *', httpUrl: receiver.url('/clock') });
+    await cluster.createJob({
+      name: 'clock',
+      cronExpression: '* * * * * *',
+      httpUrl: receiver.url('/clock'),
+    });
     const id = await cluster.createJob({
       name: 'subject',
       cronExpression: '* * * * * *',
@@ -39,7 +48,10 @@ describe('changing, pausing and deleting a running job', () => {
 
     // Every second -> every third second.
     const changedAt = Date.now();
-    expect((await cluster.api('PATCH', `/api/v1/jobs/${id}`, { cronExpression: '*/3 * * * * *' })).status).toBe(200);
+    expect(
+      (await cluster.api('PATCH', `/api/v1/jobs/${id}`, { cronExpression: '*/3 * * * * *' }))
+        .status,
+    ).toBe(200);
     await receiver.waitFor(
       () => scheduledOf('/subject').filter((t) => t > changedAt + 1000).length >= 2,
       20_000,
@@ -51,7 +63,9 @@ describe('changing, pausing and deleting a running job', () => {
 
     // Paused: nothing after the next second.
     const pausedAt = Date.now();
-    expect((await cluster.api('PATCH', `/api/v1/jobs/${id}`, { isActive: false })).status).toBe(200);
+    expect((await cluster.api('PATCH', `/api/v1/jobs/${id}`, { isActive: false })).status).toBe(
+      200,
+    );
     await afterTicks(4);
     expect(scheduledOf('/subject').filter((t) => t > pausedAt + 1000)).toEqual([]);
 
@@ -63,7 +77,9 @@ describe('changing, pausing and deleting a running job', () => {
       20_000,
       'a fire after reactivation',
     );
-    expect(scheduledOf('/subject').filter((t) => t > pausedAt + 1000 && t <= resumedAt)).toEqual([]);
+    expect(scheduledOf('/subject').filter((t) => t > pausedAt + 1000 && t <= resumedAt)).toEqual(
+      [],
+    );
     const catchUps = await cluster.db.query(
       "SELECT 1 FROM executions WHERE job_id = $1 AND trigger = 'CATCH_UP'",
       [id],

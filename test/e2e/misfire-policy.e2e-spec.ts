@@ -86,8 +86,10 @@ describe('misfire policies after all schedulers stopped for a while', () => {
       const rows = await rowsOf(jobId);
       // Nothing missed silently: every second of the span has a row, none twice.
       const seconds = rows.map((r) => r.scheduled_at.getTime());
-      expect({ policy, contiguous: seconds.every((t, i) => i === 0 || t - seconds[i - 1]! === 1000) })
-        .toEqual({ policy, contiguous: true });
+      expect({
+        policy,
+        contiguous: seconds.every((t, i) => i === 0 || t - seconds[i - 1]! === 1000),
+      }).toEqual({ policy, contiguous: true });
       const skipped = rows.filter((r) => r.status === 'SKIPPED');
       const catchUps = rows.filter((r) => r.trigger === 'CATCH_UP');
       expect(catchUps.every((r) => r.status !== 'SKIPPED')).toBe(true);
@@ -115,8 +117,15 @@ describe('misfire policies after all schedulers stopped for a while', () => {
         receiver.forPath(`/${policy}`).map((d) => Date.parse(d.scheduledAt)),
       );
       for (const row of rows) {
-        expect({ policy, at: row.scheduled_at.toISOString(), delivered: delivered.has(row.scheduled_at.getTime()) })
-          .toEqual({ policy, at: row.scheduled_at.toISOString(), delivered: row.status !== 'SKIPPED' });
+        expect({
+          policy,
+          at: row.scheduled_at.toISOString(),
+          delivered: delivered.has(row.scheduled_at.getTime()),
+        }).toEqual({
+          policy,
+          at: row.scheduled_at.toISOString(),
+          delivered: row.status !== 'SKIPPED',
+        });
       }
     }
     const metrics = await cluster.api('GET', '/metrics');

@@ -67,7 +67,10 @@ describe('PostgreSQL unavailable mid-run', () => {
     const instants = [...byInstant.keys()].sort((a, b) => a - b);
     // No gap: every second from the first to the last fire is there.
     expect(instants).toEqual(
-      Array.from({ length: (instants.at(-1)! - instants[0]!) / 1000 + 1 }, (_, i) => instants[0]! + i * 1000),
+      Array.from(
+        { length: (instants.at(-1)! - instants[0]!) / 1000 + 1 },
+        (_, i) => instants[0]! + i * 1000,
+      ),
     );
     // One execution per occurrence, whatever was redelivered.
     for (const ids of byInstant.values()) expect(ids.size).toBe(1);

@@ -29,7 +29,8 @@ describe('kill -9 a worker while the receiver holds its requests open', () => {
         executionType,
         timeoutSeconds: 60,
       });
-      return (await cluster.api('POST', `/api/v1/jobs/${jobId}/trigger`)).body.executionId as string;
+      return (await cluster.api('POST', `/api/v1/jobs/${jobId}/trigger`)).body
+        .executionId as string;
     };
     const alo = await triggerOf('/alo', 'AT_LEAST_ONCE');
     const amo = await triggerOf('/amo', 'AT_MOST_ONCE');
@@ -39,7 +40,12 @@ describe('kill -9 a worker while the receiver holds its requests open', () => {
     await doomed.exited;
     await cluster.startWorker('worker-b');
 
-    const rows = await cluster.waitForRows<{ id: string; status: string; attempts: number; error: string | null }>(
+    const rows = await cluster.waitForRows<{
+      id: string;
+      status: string;
+      attempts: number;
+      error: string | null;
+    }>(
       'SELECT id, status, attempts, error FROM executions WHERE id = ANY($1) ORDER BY id',
       [[alo, amo]],
       (found) => found.every((row) => row.status === 'SUCCEEDED' || row.status === 'FAILED'),

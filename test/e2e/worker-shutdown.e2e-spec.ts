@@ -4,8 +4,9 @@ import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 describe('SIGTERM to a worker', () => {
   let cluster: EngineCluster;
-  const receiver = new WebhookReceiver()
-    .on('/stuck', (_request, nth) => (nth === 0 ? 'hold' : { status: 200 }));
+  const receiver = new WebhookReceiver().on('/stuck', (_request, nth) =>
+    nth === 0 ? 'hold' : { status: 200 },
+  );
 
   beforeAll(async () => {
     await receiver.start();
@@ -29,7 +30,11 @@ describe('SIGTERM to a worker', () => {
     });
     const executionId = (await cluster.api('POST', `/api/v1/jobs/${jobId}/trigger`)).body
       .executionId as string;
-    await receiver.waitFor(() => receiver.forPath('/stuck').length === 1, 15_000, 'the stuck request');
+    await receiver.waitFor(
+      () => receiver.forPath('/stuck').length === 1,
+      15_000,
+      'the stuck request',
+    );
 
     const stopped = worker.stop('SIGTERM');
     const { code } = await stopped;
@@ -40,7 +45,10 @@ describe('SIGTERM to a worker', () => {
     // Released, not lost: the next worker delivers it again, same execution id.
     await cluster.startWorker('worker-b');
     await receiver.waitFor(() => receiver.forPath('/stuck').length === 2, 15_000, 'the redelivery');
-    expect(receiver.forPath('/stuck').map((r) => r.executionId)).toEqual([executionId, executionId]);
+    expect(receiver.forPath('/stuck').map((r) => r.executionId)).toEqual([
+      executionId,
+      executionId,
+    ]);
     const [row] = await cluster.waitForRows<{ status: string }>(
       'SELECT status FROM executions WHERE id = $1',
       [executionId],

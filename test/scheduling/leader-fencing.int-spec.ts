@@ -23,7 +23,10 @@ describe('leader fencing and one row per occurrence', () => {
     drop = created.drop;
     dataSource = await openDataSource(created.database);
     leadership = new LeadershipRepository(dataSource);
-    expansion = new ScheduleExpansionService(leadership, new ScheduleExpansionRepository(dataSource));
+    expansion = new ScheduleExpansionService(
+      leadership,
+      new ScheduleExpansionRepository(dataSource),
+    );
     const [job] = await dataSource.query<Array<{ id: string }>>(
       `INSERT INTO jobs (name, cron_expression, http_url, http_headers, retry_policy, version, created_at)
        VALUES ('every-second', '* * * * * *', 'http://127.0.0.1:9/', '{}',

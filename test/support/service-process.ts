@@ -12,7 +12,9 @@ export interface ServiceProcess {
   /** Resolves when the output matches `pattern`; rejects if the process exits first. */
   waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<void>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stop: (signal?: NodeJS.Signals) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stop: (
+    signal?: NodeJS.Signals,
+  ) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** Starts a compiled entry point (`dist/main.js`, ...) as a real child process. */

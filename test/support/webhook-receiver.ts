@@ -24,7 +24,10 @@ export type Answer = { status: number; headers?: Record<string, string>; body?: 
 export class WebhookReceiver {
   readonly requests: ReceivedRequest[] = [];
   private server: Server | undefined;
-  private readonly behaviours = new Map<string, (request: ReceivedRequest, nth: number) => Answer>();
+  private readonly behaviours = new Map<
+    string,
+    (request: ReceivedRequest, nth: number) => Answer
+  >();
   private readonly held = new Set<ServerResponse>();
   private readonly waiters = new Set<() => void>();
   port = 0;
@@ -52,7 +55,9 @@ export class WebhookReceiver {
     for (const res of this.held) res.destroy();
     this.held.clear();
     this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await new Promise<void>((resolve) =>
+      this.server ? this.server.close(() => resolve()) : resolve(),
+    );
   }
 
   /** Answers every held request with `status`. */
@@ -66,7 +71,11 @@ export class WebhookReceiver {
   }
 
   /** Resolves once `predicate` holds over the recorded requests (checked on every request). */
-  waitFor(predicate: (requests: ReceivedRequest[]) => boolean, timeoutMs = 30_000, what = 'condition'): Promise<void> {
+  waitFor(
+    predicate: (requests: ReceivedRequest[]) => boolean,
+    timeoutMs = 30_000,
+    what = 'condition',
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = () => {
         if (!predicate(this.requests)) return;
@@ -75,7 +84,11 @@ export class WebhookReceiver {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`receiver: no ${what} within ${timeoutMs} ms (${this.requests.length} requests)`));
+        reject(
+          new Error(
+            `receiver: no ${what} within ${timeoutMs} ms (${this.requests.length} requests)`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
