@@ -1,8 +1,14 @@
-import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { HealthCheckService } from '@nestjs/terminus';
 import type { HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { PostgresHealthIndicator } from './postgres.health.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
 /** A dependency that does not answer within this long is reported down. */
@@ -15,7 +21,7 @@ export type HealthReport = HealthCheckResult & { message?: string };
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
+    private readonly database: PostgresHealthIndicator,
     private readonly redis: RedisHealthIndicator,
   ) {}
 
@@ -25,9 +31,14 @@ export class HealthController {
    * global error filter, so monitoring sees each dependency's status.
    */
   @Get()
-  @HealthCheck()
+  @Header('Cache-Control', 'no-cache, no-store, must-revalidate')
   @ApiOperation({ summary: 'Liveness and readiness of PostgreSQL and Redis' })
-  @ApiServiceUnavailableResponse({ description: 'A dependency is down; the body names it.' })
+  @ApiOkResponse({
+    description: '`{ status: "ok", info, error: {}, details }`: both dependencies answer.',
+  })
+  @ApiServiceUnavailableResponse({
+    description: '`{ status: "error", message: "down: redis", info, error, details }`',
+  })
   async check(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthReport> {
     try {
       return await this.health.check([

@@ -4,11 +4,12 @@ import { QueueModule } from '../queue/queue.module.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
 import { QueueStatsController } from './queue-stats.controller.js';
+import { PostgresHealthIndicator } from './postgres.health.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
 @Module({
   imports: [TerminusModule, QueueModule],
   controllers: [HealthController, MetricsController, QueueStatsController],
-  providers: [RedisHealthIndicator],
+  providers: [PostgresHealthIndicator, RedisHealthIndicator],
 })
 export class ObservabilityModule {}

@@ -65,7 +65,8 @@ describe('retries, final failures and timeouts', () => {
       [id, 1],
       [id, 2],
     ]);
-    expect(deliveries[1]!.receivedAt - deliveries[0]!.receivedAt).toBeGreaterThanOrEqual(100);
+    // The backoff is full-jitter (0 to 200 ms here): only the order can be asserted.
+    expect(deliveries[1]!.receivedAt).toBeGreaterThanOrEqual(deliveries[0]!.receivedAt);
     const detail = await cluster.api('GET', `/api/v1/executions/${id}`);
     expect(detail.body.attemptHistory.map((a: { httpStatus: number }) => a.httpStatus)).toEqual([
       500, 200,

@@ -1,0 +1,203 @@
+/**
+ * job-scheduler itself, as real processes: `dist/main.js` (API + scheduler, leader-elected)
+ * and `dist/worker.js` workers, on the run's own database and Redis key prefix.
+ *
+ * Setup shortcuts, and why they are fair:
+ * - Jobs for the fire ladder are made by creating one (inactive) template job through the
+ *   API, then cloning it N times with one `INSERT ... SELECT` (only name, URL and is_active
+ *   differ). The API is measured on its own (scenario "api"); creating 10,000 jobs through it
+ *   would only lengthen the warm-up. The clones have exactly the columns the API wrote.
+ * - The burst inserts its executions as `SCHEDULED` rows due at one aligned second, exactly
+ *   what the scheduler's expansion writes (it materialises rows 60 s ahead), so the drain
+ *   measures hand-off, queue, claim, send and record: everything after expansion.
+ */
+import { startChild } from '../lib/children.mjs';
+import { freePort, jsonRequest } from '../lib/util.mjs';
+
+/** Never fires within a run (next: 1 January), so the jobs exist but stay quiet. */
+const QUIET_CRON = '0 0 0 1 1 *';
+
+export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {}) {
+  const engineEnv = { WORKER_POOL_SIZE: String(poolSize), ...env };
+
+  function baseEnv(ctx, deployment) {
+    const { db, redis } = ctx.settings;
+    return {
+      DB_HOST: db.host,
+      DB_PORT: String(db.port),
+      DB_USER: db.user,
+      DB_PASSWORD: db.password,
+      DB_NAME: ctx.database,
+      REDIS_HOST: redis.host,
+      REDIS_PORT: String(redis.port),
+      ...(redis.password ? { REDIS_PASSWORD: redis.password } : {}),
+      REDIS_KEY_PREFIX: deployment.redisPrefix,
+      SERVER_HOST: '127.0.0.1',
+      LOG_LEVEL: 'log',
+      LOG_FORMAT: 'text',
+      ENVIRONMENT: 'benchmark',
+      ...engineEnv,
+    };
+  }
+
+  return {
+    key: 'job-scheduler',
+    usesPostgres: true,
+    describe: () => ({
+      processes: `1 × node dist/main.js (API + scheduler) + ${workers} × node dist/worker.js`,
+      env: engineEnv,
+      otherSettings: 'defaults (docs/configuration.md)',
+      fireJobSetup: 'one template job via POST /api/v1/jobs, cloned N times by INSERT ... SELECT',
+      burstSetup:
+        'N SCHEDULED execution rows (100 per job, 10 ms apart) inserted due at one aligned second',
+    }),
+
+    /** `role`: 'fire' | 'burst' | 'api' (the API scenario runs no worker). */
+    async start(ctx, role) {
+      const deployment = {
+        role,
+        redisPrefix: `${ctx.prefix}-js`,
+        processes: [],
+        apiUrl: null,
+      };
+      const port = await freePort();
+      const env = baseEnv(ctx, deployment);
+      const main = startChild(`js-${role}-main`, 'dist/main.js', {
+        cwd: ctx.root,
+        env: { ...env, SERVER_PORT: String(port) },
+        logDir: ctx.logDir,
+      });
+      deployment.processes.push(main);
+      await main.waitForOutput(/Listening on http/);
+      await main.waitForOutput(/Leading the scheduler with epoch/, 30_000);
+      deployment.apiUrl = `http://127.0.0.1:${port}`;
+      const workerCount = role === 'api' ? 0 : workers;
+      const started = Array.from({ length: workerCount }, (_, i) =>
+        startChild(`js-${role}-worker-${i + 1}`, 'dist/worker.js', {
+          cwd: ctx.root,
+          env,
+          logDir: ctx.logDir,
+        }),
+      );
+      deployment.processes.push(...started);
+      await Promise.all(started.map((worker) => worker.waitForOutput(/Worker ready/)));
+      return deployment;
+    },
+
+    async createEverySecondJobs(ctx, deployment, { count, urlPrefix }) {
+      await cloneJobs(ctx, deployment, {
+        count,
+        urlPrefix,
+        cronExpression: '* * * * * *',
+        namePrefix: 'bench-fire-',
+      });
+      return { method: 'template via API + INSERT ... SELECT clones' };
+    },
+
+    /** SUCCEEDED executions scheduled in [fromMs, toMs): fires whose history is committed. */
+    async committedFires(ctx, _deployment, { fromMs, toMs }) {
+      const { rows } = await ctx.pool.query(
+        `SELECT count(*)::int AS committed FROM executions
+         WHERE status = 'SUCCEEDED' AND scheduled_at >= $1 AND scheduled_at < $2`,
+        [new Date(fromMs), new Date(toMs)],
+      );
+      return rows[0].committed;
+    },
+
+    /** `count` executions, 100 per job, due from `dueAt` to `dueAt + 990 ms`. */
+    async prepareBurst(ctx, deployment, { count, dueAt, urlPrefix, perJob, spreadMs }) {
+      const jobs = Math.ceil(count / perJob);
+      await cloneJobs(ctx, deployment, {
+        count: jobs,
+        urlPrefix,
+        cronExpression: QUIET_CRON,
+        namePrefix: 'bench-burst-',
+      });
+      const { rowCount } = await ctx.pool.query(
+        `INSERT INTO executions (job_id, scheduled_at)
+         SELECT j.id, $1::timestamptz + make_interval(secs => k * $2 / 1000.0)
+         FROM jobs j CROSS JOIN generate_series(0, $3 - 1) AS k
+         WHERE j.name LIKE 'bench-burst-%'
+         ORDER BY k, j.name
+         LIMIT $4`,
+        [new Date(dueAt), spreadMs, perJob, count],
+      );
+      if (rowCount !== count) throw new Error(`burst: inserted ${rowCount} of ${count} rows`);
+    },
+
+    /** Executions settled so far, and when the last one was committed (PostgreSQL's clock). */
+    async burstProgress(ctx) {
+      const { rows } = await ctx.pool.query(
+        `SELECT count(*) FILTER (WHERE status = 'SUCCEEDED')::int AS succeeded,
+                count(*) FILTER (WHERE status = 'FAILED')::int AS failed,
+                (extract(epoch FROM max(finished_at)) * 1000)::float8 AS "lastCommittedAt"
+         FROM executions`,
+      );
+      return rows[0];
+    },
+
+    /** Jobs for the API scenario's GETs: cloned quiet jobs; returns their ids. */
+    async seedApiJobs(ctx, deployment, { count, urlPrefix }) {
+      await cloneJobs(ctx, deployment, {
+        count,
+        urlPrefix,
+        cronExpression: QUIET_CRON,
+        namePrefix: 'bench-api-seed-',
+      });
+      const { rows } = await ctx.pool.query(
+        `SELECT id FROM jobs WHERE name LIKE 'bench-api-seed-%'`,
+      );
+      return rows.map((row) => row.id);
+    },
+
+    async countJobs(ctx, namePrefix) {
+      const { rows } = await ctx.pool.query(
+        `SELECT count(*)::int AS n FROM jobs WHERE name LIKE $1 || '%'`,
+        [namePrefix],
+      );
+      return rows[0].n;
+    },
+
+    /** Stops the processes (SIGTERM: they release leases and leadership), then clears data. */
+    async stop(ctx, deployment) {
+      const workersFirst = deployment.processes.slice(1);
+      await Promise.all(workersFirst.map((p) => p.stop(40_000)));
+      await deployment.processes[0]?.stop(40_000);
+      await ctx.pool.query('TRUNCATE execution_attempts, executions, jobs');
+      await ctx.deleteRedisPrefix(deployment.redisPrefix);
+    },
+  };
+}
+
+/**
+ * One template job through the API (so the row has exactly the API's defaults), then
+ * `count` clones of it in one statement. Columns are read from the catalogue, so a column
+ * added later is copied from the template too.
+ */
+async function cloneJobs(ctx, deployment, { count, urlPrefix, cronExpression, namePrefix }) {
+  const created = await jsonRequest(deployment.apiUrl, 'POST', '/api/v1/jobs', {
+    name: `${namePrefix}template`,
+    cronExpression,
+    httpUrl: `${urlPrefix}template`,
+    isActive: false,
+  });
+  if (created.status !== 201) {
+    throw new Error(`creating the template job: ${created.status} ${JSON.stringify(created.body)}`);
+  }
+  const { rows } = await ctx.pool.query(
+    `SELECT column_name FROM information_schema.columns
+     WHERE table_schema = current_schema() AND table_name = 'jobs'`,
+  );
+  const generated = new Set(['id', 'created_at', 'updated_at', 'expanded_until', 'deleted_at']);
+  const replaced = { name: `$2 || i`, http_url: `$3 || i`, is_active: 'true' };
+  const columns = rows.map((row) => row.column_name).filter((name) => !generated.has(name));
+  const values = columns.map((name) => replaced[name] ?? `t."${name}"`);
+  const { rowCount } = await ctx.pool.query(
+    `INSERT INTO jobs (${columns.map((name) => `"${name}"`).join(', ')})
+     SELECT ${values.join(', ')}
+     FROM jobs t CROSS JOIN generate_series(0, $4 - 1) AS i
+     WHERE t.id = $1`,
+    [created.body.id, namePrefix, urlPrefix, count],
+  );
+  if (rowCount !== count) throw new Error(`cloned ${rowCount} of ${count} jobs`);
+}
