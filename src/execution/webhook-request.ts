@@ -1,4 +1,5 @@
 import type { HttpBody, HttpMethod } from '../database/entities/job.entity.js';
+import { RESERVED_HEADERS } from '../common/reserved-headers.js';
 
 export interface WebhookRequestInput {
   jobId: string;
@@ -23,31 +24,6 @@ export interface WebhookRequest {
   headers: Record<string, string>;
   body: string | undefined;
 }
-
-/**
- * Header names a job cannot set. The first five are the webhook contract (brief, "The webhook
- * request"); the rest frame the request and belong to the HTTP client. The API rejects all of
- * them (`src/jobs/dto/http-validators.ts` keeps the same list); they are dropped here too so
- * that a row written before that rule, or by hand, still cannot break receivers'
- * deduplication or the framing of the request.
- */
-const RESERVED_HEADERS: ReadonlySet<string> = new Set([
-  'x-job-id',
-  'x-execution-id',
-  'x-scheduled-at',
-  'x-attempt',
-  'user-agent',
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'te',
-  'trailer',
-  'expect',
-  'proxy-connection',
-]);
 
 export function buildWebhookRequest(input: WebhookRequestInput): WebhookRequest {
   if (!Number.isInteger(input.attempt) || input.attempt < 1) {

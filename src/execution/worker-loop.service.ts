@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { abortableSleep } from '../common/abortable-sleep.js';
+import { BackgroundLoop } from '../common/background-loop.js';
 import { AppConfig } from '../config/app-config.js';
 import { ExecutionQueue } from '../queue/execution-queue.js';
 import { DeliveryService } from './delivery.service.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { WorkerIdentity } from './worker-identity.js';
-
-type LoopState = 'created' | 'running' | 'stopping' | 'stopped';
 
 /**
  * When the queue holds nothing due, the worker sleeps until the earliest item is due, but
@@ -25,11 +24,9 @@ const ERROR_BACKOFF_MS = 500;
 @Injectable()
 export class WorkerLoopService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WorkerLoopService.name);
-  private readonly stopClaiming = new AbortController();
+  private readonly claiming = new BackgroundLoop((signal) => this.run(signal));
   private readonly abortRequests = new AbortController();
   private readonly inFlight = new Map<string, Promise<void>>();
-  private state: LoopState = 'created';
-  private loop: Promise<void> | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
   private slotFreed: (() => void) | undefined;
 
@@ -46,8 +43,7 @@ export class WorkerLoopService implements OnApplicationBootstrap, OnApplicationS
   }
 
   onApplicationBootstrap(): void {
-    this.state = 'running';
-    this.loop = this.run();
+    this.claiming.start();
     const every = Math.floor(this.config.execution.leaseMs / 3);
     this.leaseTimer = setInterval(() => void this.extendLeases(), every);
     this.logger.log(
@@ -56,11 +52,10 @@ export class WorkerLoopService implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.state !== 'running') return;
-    this.state = 'stopping';
-    this.stopClaiming.abort();
+    if (this.claiming.currentState !== 'running') return;
+    const stopped = this.claiming.stop();
     this.slotFreed?.();
-    await this.loop;
+    await stopped;
     const grace = this.config.execution.shutdownGraceMs;
     this.logger.log(`Stopping: waiting up to ${grace} ms for ${this.inFlight.size} request(s)`);
     const finished = Promise.all(this.inFlight.values()).then(() => true);
@@ -71,11 +66,9 @@ export class WorkerLoopService implements OnApplicationBootstrap, OnApplicationS
       await Promise.all(this.inFlight.values());
     }
     clearInterval(this.leaseTimer);
-    this.state = 'stopped';
   }
 
-  private async run(): Promise<void> {
-    const signal = this.stopClaiming.signal;
+  private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       const free = this.config.worker.poolSize - this.inFlight.size;
       if (free <= 0) {

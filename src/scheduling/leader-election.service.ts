@@ -6,11 +6,10 @@ import { Redis } from 'ioredis';
 import Redlock from 'redlock';
 import type { Lock } from 'redlock';
 import { abortableSleep } from '../common/abortable-sleep.js';
+import { BackgroundLoop } from '../common/background-loop.js';
 import { AppConfig } from '../config/app-config.js';
 import { REDIS } from '../redis/redis.module.js';
 import { LeadershipRepository } from './leadership.repository.js';
-
-type LoopState = 'created' | 'running' | 'stopping' | 'stopped';
 
 export type LeadershipListener = (epoch: string) => void;
 
@@ -28,10 +27,8 @@ export class LeaderElectionService implements OnApplicationBootstrap, OnApplicat
   private readonly redlock: Redlock;
   private readonly lockKey: string;
   private readonly ttlMs: number;
-  private readonly abort = new AbortController();
+  private readonly loop = new BackgroundLoop((signal) => this.run(signal));
   private readonly listeners = new Set<LeadershipListener>();
-  private state: LoopState = 'created';
-  private loop: Promise<void> | undefined;
   private lock: Lock | null = null;
   private epoch: string | null = null;
 
@@ -59,25 +56,19 @@ export class LeaderElectionService implements OnApplicationBootstrap, OnApplicat
   }
 
   onApplicationBootstrap(): void {
-    if (!this.config.scheduler.enabled) return;
-    this.state = 'running';
-    this.loop = this.run();
+    if (this.config.scheduler.enabled) this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.state !== 'running') return;
-    this.state = 'stopping';
-    this.abort.abort();
-    await this.loop;
+    await this.loop.stop();
     await this.resign();
-    this.state = 'stopped';
   }
 
-  private async run(): Promise<void> {
-    while (!this.abort.signal.aborted) {
+  private async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
       if (this.lock === null) await this.tryAcquire();
       else await this.tryExtend();
-      await abortableSleep(Math.floor(this.ttlMs / 3), this.abort.signal);
+      await abortableSleep(Math.floor(this.ttlMs / 3), signal);
     }
   }
 

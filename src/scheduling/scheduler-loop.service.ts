@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { abortableSleep } from '../common/abortable-sleep.js';
+import { BackgroundLoop } from '../common/background-loop.js';
 import { AppConfig } from '../config/app-config.js';
 import { ExecutionQueue } from '../queue/execution-queue.js';
 import { FencedOutError } from './fenced-out.error.js';
@@ -11,8 +12,6 @@ import { ScheduleExpansionRepository } from './schedule-expansion.repository.js'
 import { ScheduleExpansionService } from './schedule-expansion.service.js';
 import { SchedulingMetrics } from './scheduling.metrics.js';
 
-type LoopState = 'created' | 'running' | 'stopping' | 'stopped';
-
 /**
  * The leader's pass, every `SCHEDULER_POLL_INTERVAL`: materialise occurrences over the
  * look-ahead window, apply misfire policies, and hand executions due within
@@ -22,9 +21,7 @@ type LoopState = 'created' | 'running' | 'stopping' | 'stopped';
 @Injectable()
 export class SchedulerLoopService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SchedulerLoopService.name);
-  private readonly abort = new AbortController();
-  private state: LoopState = 'created';
-  private loop: Promise<void> | undefined;
+  private readonly loop = new BackgroundLoop((signal) => this.run(signal));
 
   constructor(
     private readonly config: AppConfig,
@@ -38,22 +35,16 @@ export class SchedulerLoopService implements OnApplicationBootstrap, OnApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.scheduler.enabled) return;
-    this.state = 'running';
-    this.loop = this.run();
+    if (this.config.scheduler.enabled) this.loop.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.state !== 'running') return;
-    this.state = 'stopping';
-    this.abort.abort();
-    await this.loop;
-    this.state = 'stopped';
+    await this.loop.stop();
   }
 
-  private async run(): Promise<void> {
+  private async run(signal: AbortSignal): Promise<void> {
     let ledEpoch: string | null = null;
-    while (!this.abort.signal.aborted) {
+    while (!signal.aborted) {
       const epoch = this.election.currentEpoch;
       if (epoch !== null) {
         try {
@@ -69,7 +60,7 @@ export class SchedulerLoopService implements OnApplicationBootstrap, OnApplicati
       } else {
         ledEpoch = null;
       }
-      await abortableSleep(this.config.scheduler.pollIntervalMs, this.abort.signal);
+      await abortableSleep(this.config.scheduler.pollIntervalMs, signal);
     }
   }
 
@@ -85,7 +76,7 @@ export class SchedulerLoopService implements OnApplicationBootstrap, OnApplicati
       });
       this.metrics.materialised.inc(expanded.inserted);
       this.metrics.skipped.inc(expanded.skipped);
-      if (expanded.jobs < batchSize || this.abort.signal.aborted) break;
+      if (expanded.jobs < batchSize || this.loop.currentState !== 'running') break;
     }
     const until = new Date(now.getTime() + handoffAheadMs);
     for (;;) {
@@ -96,7 +87,7 @@ export class SchedulerLoopService implements OnApplicationBootstrap, OnApplicati
       // leader's reconciliation finds QUEUED rows the queue does not have and adds them.
       await this.queue.enqueue(due.map((e) => ({ id: e.id, dueAt: e.dueAt.getTime() })));
       this.metrics.handedOff.inc(due.length);
-      if (due.length < batchSize || this.abort.signal.aborted) break;
+      if (due.length < batchSize || this.loop.currentState !== 'running') break;
     }
   }
 }

@@ -37,7 +37,8 @@ describe('execution queue: leases', () => {
     await queue.enqueue(['a', 'b', 'c', 'kept'].map((id) => ({ id, dueAt: now })));
     const short = await queue.claim(3, 50, 'short-lease');
     expect((await queue.claim(1, 60_000, 'long-lease')).ids).toEqual(['kept']);
-    await waitForRedisTime(queue, now + 50);
+    // Every short lease ends by (Redis time after the claims) + 50 ms.
+    await waitForRedisTime(queue, (await queue.now()) + 50);
 
     const first = await queue.requeueExpiredLeases(2);
     const rest = await queue.requeueExpiredLeases(100);
@@ -69,7 +70,7 @@ describe('execution queue: leases', () => {
     const now = await queue.now();
     await queue.enqueue([{ id: 'late-ack', dueAt: now }]);
     await queue.claim(1, 50, 'worker');
-    await waitForRedisTime(queue, now + 100);
+    await waitForRedisTime(queue, (await queue.now()) + 50);
 
     expect(await queue.complete('late-ack', 'worker', 'completed')).toBe(true);
     expect(await queue.requeueExpiredLeases(100)).toEqual([]);
@@ -95,7 +96,7 @@ describe('execution queue: leases', () => {
     const now = await queue.now();
     await queue.enqueue([{ id: 'stalled', dueAt: now }]);
     await queue.claim(1, 50, 'dead-worker');
-    await waitForRedisTime(queue, now + 100);
+    await waitForRedisTime(queue, (await queue.now()) + 50);
 
     expect((await queue.claim(1, 60_000, 'live-worker')).ids).toEqual([]);
     await waitFor('the requeue', async () =>

@@ -1,4 +1,5 @@
 import { customValidator } from '../../common/custom-validator.js';
+import { RESERVED_HEADERS } from '../../common/reserved-headers.js';
 
 export const MAX_HEADERS = 50;
 export const MAX_HEADER_VALUE_LENGTH = 4096;
@@ -7,28 +8,6 @@ export const MAX_URL_LENGTH = 2048;
 
 /** RFC 9110 token characters. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
-
-/**
- * Headers the service sets itself (the webhook contract) or that the HTTP client owns;
- * letting a job set them would break receivers' deduplication or the framing of the request.
- */
-const RESERVED_HEADERS = new Set([
-  'x-job-id',
-  'x-execution-id',
-  'x-scheduled-at',
-  'x-attempt',
-  'user-agent',
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'te',
-  'trailer',
-  'expect',
-  'proxy-connection',
-]);
 
 function headersProblem(value: unknown, field: string): string | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
