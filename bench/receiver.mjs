@@ -125,6 +125,7 @@ function fireSummary(run, { jobs, fromMs, toMs }) {
     unexpected,
     lateness: distribution(lateness),
     lastReceivedAt,
+    malformed,
   };
 }
 
@@ -159,6 +160,7 @@ function burstSummary(run, { expected }) {
     firstReceivedAt,
     lastReceivedAt,
     lateness: distribution(lateness),
+    malformed,
   };
 }
 

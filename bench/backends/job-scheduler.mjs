@@ -68,9 +68,8 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
         logDir: ctx.logDir,
       });
       deployment.processes.push(main);
-      await main.waitForOutput(/Listening on http/);
-      await main.waitForOutput(/Leading the scheduler with epoch/, 30_000);
       deployment.apiUrl = `http://127.0.0.1:${port}`;
+      // Started together: migrations run under an advisory lock, so replicas may boot at once.
       const workerCount = role === 'api' ? 0 : workers;
       const started = Array.from({ length: workerCount }, (_, i) =>
         startChild(`js-${role}-worker-${i + 1}`, 'dist/worker.js', {
@@ -80,7 +79,17 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
         }),
       );
       deployment.processes.push(...started);
-      await Promise.all(started.map((worker) => worker.waitForOutput(/Worker ready/)));
+      try {
+        await Promise.all([
+          main
+            .waitForOutput(/Listening on http/)
+            .then(() => main.waitForOutput(/Leading the scheduler with epoch/, 30_000)),
+          ...started.map((worker) => worker.waitForOutput(/Worker ready/)),
+        ]);
+      } catch (error) {
+        await Promise.all(deployment.processes.map((p) => p.stop(5000)));
+        throw error;
+      }
       return deployment;
     },
 
@@ -104,6 +113,31 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
       return rows[0].committed;
     },
 
+    /**
+     * Where the lateness comes from, from the rows themselves (PostgreSQL's clock): when the
+     * worker claimed the execution in PostgreSQL (started_at) and when its outcome was
+     * committed (finished_at), each minus scheduled_at, in ms.
+     */
+    async stageTimings(ctx, _deployment, { fromMs, toMs }) {
+      const { rows } = await ctx.pool.query(
+        `SELECT stage, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY ms)) AS p50,
+                round(percentile_cont(0.99) WITHIN GROUP (ORDER BY ms)) AS p99,
+                round(max(ms)) AS max
+         FROM (SELECT 'claimed' AS stage,
+                      extract(epoch FROM started_at - scheduled_at) * 1000 AS ms
+               FROM executions WHERE status = 'SUCCEEDED' AND scheduled_at >= $1 AND scheduled_at < $2
+               UNION ALL
+               SELECT 'committed', extract(epoch FROM finished_at - scheduled_at) * 1000
+               FROM executions WHERE status = 'SUCCEEDED' AND scheduled_at >= $1 AND scheduled_at < $2
+              ) AS t
+         GROUP BY stage`,
+        [new Date(fromMs), new Date(toMs)],
+      );
+      return Object.fromEntries(
+        rows.map((r) => [r.stage, { p50: Number(r.p50), p99: Number(r.p99), max: Number(r.max) }]),
+      );
+    },
+
     /** `count` executions, 100 per job, due from `dueAt` to `dueAt + 990 ms`. */
     async prepareBurst(ctx, deployment, { count, dueAt, urlPrefix, perJob, spreadMs }) {
       const jobs = Math.ceil(count / perJob);
@@ -117,8 +151,8 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
         `INSERT INTO executions (job_id, scheduled_at)
          SELECT j.id, $1::timestamptz + make_interval(secs => k * $2 / 1000.0)
          FROM jobs j CROSS JOIN generate_series(0, $3 - 1) AS k
-         WHERE j.name LIKE 'bench-burst-%'
-         ORDER BY k, j.name
+         WHERE j.is_active AND j.name LIKE 'bench-burst-%'
+         ORDER BY k, j.created_at, j.id
          LIMIT $4`,
         [new Date(dueAt), spreadMs, perJob, count],
       );
@@ -145,16 +179,40 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
         namePrefix: 'bench-api-seed-',
       });
       const { rows } = await ctx.pool.query(
-        `SELECT id FROM jobs WHERE name LIKE 'bench-api-seed-%'`,
+        `SELECT id FROM jobs WHERE is_active AND name LIKE 'bench-api-seed-%'`,
       );
       return rows.map((row) => row.id);
     },
 
-    async countJobs(ctx, namePrefix) {
-      const { rows } = await ctx.pool.query(
-        `SELECT count(*)::int AS n FROM jobs WHERE name LIKE $1 || '%'`,
-        [namePrefix],
+    /**
+     * PostgreSQL's own counters for the run's database: row inserts/updates per table (and how
+     * many updates were HOT), commits. Deltas over a window show where the database's work goes.
+     */
+    async activity(ctx) {
+      const { rows: tables } = await ctx.pool.query(
+        `SELECT relname, n_tup_ins::float8 AS ins, n_tup_upd::float8 AS upd,
+                n_tup_hot_upd::float8 AS hot, n_tup_del::float8 AS del
+         FROM pg_stat_user_tables
+         WHERE relname IN ('jobs', 'executions', 'execution_attempts')`,
       );
+      const { rows: db } = await ctx.pool.query(
+        `SELECT xact_commit::float8 AS commits, xact_rollback::float8 AS rollbacks
+         FROM pg_stat_database WHERE datname = current_database()`,
+      );
+      const counters = { commits: db[0].commits, rollbacks: db[0].rollbacks };
+      for (const t of tables) {
+        counters[`${t.relname}.inserted`] = t.ins;
+        counters[`${t.relname}.updated`] = t.upd;
+        counters[`${t.relname}.hotUpdated`] = t.hot;
+        counters[`${t.relname}.deleted`] = t.del;
+      }
+      return counters;
+    },
+
+    async countJobs(ctx, name) {
+      const { rows } = await ctx.pool.query(`SELECT count(*)::int AS n FROM jobs WHERE name = $1`, [
+        name,
+      ]);
       return rows[0].n;
     },
 

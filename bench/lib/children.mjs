@@ -31,6 +31,8 @@ export function startChild(name, script, { env = {}, cwd, logDir, ipc = false, a
     tail = (tail + chunk.toString()).slice(-TAIL_CHARS);
     for (const listener of [...listeners]) listener();
   };
+  // A failed spawn or a closed IPC channel must not crash the harness before its cleanup.
+  child.on('error', (error) => onData(Buffer.from(`[harness] ${name}: ${error.message}\n`)));
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   const exited = new Promise((resolve) =>

@@ -76,11 +76,26 @@ export async function serverVersions(settings, redis) {
   return { postgres, redis: redisVersion, redisPid };
 }
 
-/** PIDs of the PostgreSQL backends serving `database` right now, the harness's own excepted. */
-export async function postgresBackendPids(pool, database) {
-  const { rows } = await pool.query(
-    'SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name <> $2',
-    [database, HARNESS_APP],
-  );
-  return rows.map((row) => Number(row.pid));
+/** Redis-wide counters (the server may be shared: other clients' commands count too). */
+export async function redisActivity(redis) {
+  const [stats, commands] = await Promise.all([redis.info('stats'), redis.info('commandstats')]);
+  const counter = (text, re) => Number(re.exec(text)?.[1] ?? 0);
+  return {
+    commands: counter(stats, /total_commands_processed:(\d+)/),
+    scriptCalls:
+      counter(commands, /cmdstat_evalsha:calls=(\d+)/) +
+      counter(commands, /cmdstat_eval:calls=(\d+)/) +
+      counter(commands, /cmdstat_fcall:calls=(\d+)/),
+  };
+}
+
+/** Per-second rates of counter deltas between two snapshots. */
+export function ratesPerSecond(before, after, seconds) {
+  const rates = {};
+  for (const [key, value] of Object.entries(after)) {
+    if (typeof before[key] === 'number') {
+      rates[key] = Math.round(((value - before[key]) / seconds) * 10) / 10;
+    }
+  }
+  return rates;
 }

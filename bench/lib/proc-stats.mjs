@@ -4,7 +4,8 @@
  * window; peak memory is VmHWM, the high-water mark of resident memory over the process's
  * life (every measured process is started fresh for its step, so that is the step's peak).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -20,6 +21,49 @@ export function cpuSeconds(pid) {
   } catch {
     return null;
   }
+}
+
+/** PIDs of every process whose command name is `comm` (e.g. all of PostgreSQL's processes). */
+export function pidsByCommand(comm) {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) pids.push(Number(entry));
+    } catch {
+      // Exited while listing.
+    }
+  }
+  return pids;
+}
+
+/**
+ * PIDs of the PostgreSQL backends serving `database`, found by their process titles
+ * ("postgres: 15/main: user database host(port) state"), so that connections opened during
+ * a window are found too.
+ */
+export function postgresBackendsOf(database) {
+  return pidsByCommand('postgres').filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** When `pid` started, in clock ticks since boot (field 22 of /proc/<pid>/stat). */
+function startTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+  } catch {
+    return null;
+  }
+}
+
+function uptimeTicks() {
+  return Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * CLOCK_TICKS_PER_SECOND;
 }
 
 /** `{ peakRssMb, rssMb }` of `pid` from /proc/<pid>/status, or null if it is gone. */
@@ -45,19 +89,23 @@ export function machineCpu() {
 /**
  * A CPU meter over a set of named process groups: `start()` then `stop()` gives, per group,
  * CPU seconds used in between and the average share of one core (100% = one core busy).
- * Groups are `{ name, pids: () => number[] }`; pids are resolved at `start()`.
+ * Groups are `{ name, pids: () => number[], dynamic?: boolean, memory?: boolean }`; pids are
+ * resolved at `start()`, and again at `stop()` for a dynamic group, whose processes started
+ * during the window count from zero (processes that both started and ended inside the window
+ * are not seen).
  */
 export function cpuMeter(groups) {
   let started;
   return {
     start() {
       const at = Date.now();
+      const ticks = uptimeTicks();
       const machine = machineCpu();
       const perGroup = groups.map((group) => {
         const pids = group.pids();
         return { group, pids, cpu: pids.map((pid) => cpuSeconds(pid) ?? 0) };
       });
-      started = { at, machine, perGroup };
+      started = { at, ticks, machine, perGroup };
     },
     stop() {
       if (!started) throw new Error('cpuMeter.stop() before start()');
@@ -66,10 +114,17 @@ export function cpuMeter(groups) {
       const busy = machineNow.busy - started.machine.busy;
       const total = machineNow.total - started.machine.total;
       const processes = started.perGroup.map(({ group, pids, cpu }) => {
-        const used = pids.reduce((sum, pid, i) => {
+        let used = pids.reduce((sum, pid, i) => {
           const now = cpuSeconds(pid);
           return sum + (now === null ? 0 : Math.max(0, now - cpu[i]));
         }, 0);
+        if (group.dynamic) {
+          for (const pid of group.pids()) {
+            if (pids.includes(pid)) continue;
+            const since = startTicks(pid);
+            if (since !== null && since >= started.ticks) used += cpuSeconds(pid) ?? 0;
+          }
+        }
         const mem = group.memory === false ? null : peakMemory(pids);
         return {
           name: group.name,
@@ -79,9 +134,25 @@ export function cpuMeter(groups) {
           peakRssMb: mem,
         };
       });
+      const machineBusyPercent = total > 0 ? round((busy / total) * 100, 1) : null;
+      // Groups marked `overlaps` contain other groups' processes: count them once.
+      const measured = processes.reduce(
+        (sum, p, i) => (started.perGroup[i].group.overlaps ? sum : sum + p.cpuPercent),
+        0,
+      );
+      const overlapping = processes.filter((_, i) => started.perGroup[i].group.overlaps);
+      const extra = overlapping.reduce((sum, p) => sum + p.cpuPercent, 0);
+      const named = processes.find((p) => p.name === 'postgres (bench db backends)');
+      const measuredAll = measured + Math.max(0, extra - (named?.cpuPercent ?? 0));
       return {
         seconds: round(seconds, 2),
-        machineBusyPercent: total > 0 ? round((busy / total) * 100, 1) : null,
+        machineBusyPercent,
+        // Busy CPU not used by any measured process (100% = one core): the kernel, PostgreSQL's
+        // background processes, and anything else running on the machine meanwhile.
+        otherCpuPercent:
+          machineBusyPercent === null
+            ? null
+            : round(Math.max(0, (machineBusyPercent / 100) * cpus().length * 100 - measuredAll), 1),
         processes,
       };
     },

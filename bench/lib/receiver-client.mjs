@@ -23,11 +23,28 @@ export async function startReceiver({ logDir }) {
     });
   });
   const port = await ready;
+  // Errors of the channel (the receiver gone) reject the questions instead of crashing.
+  process.child.on('error', (error) => {
+    for (const waiter of pending.values()) waiter.reject(error);
+    pending.clear();
+  });
+  process.child.once('exit', () => {
+    for (const waiter of pending.values()) waiter.reject(new Error('receiver exited'));
+    pending.clear();
+  });
   const ask = (op, params = {}) =>
     new Promise((resolve, reject) => {
+      if (!process.child.connected) {
+        reject(new Error('receiver is not running'));
+        return;
+      }
       const id = nextId++;
       pending.set(id, { resolve, reject });
-      process.child.send({ id, op, ...params });
+      process.child.send({ id, op, ...params }, (error) => {
+        if (!error) return;
+        pending.delete(id);
+        reject(error);
+      });
     });
   return {
     process,

@@ -5,8 +5,7 @@
  *
  * A step passes ("sustained") when every expected fire was delivered, none twice, with p99
  * lateness under 250 ms. The ladder stops climbing once a step clearly fails (under 99%
- * delivered, or p99 over a second), or after two failed steps in a row: higher steps would
- * only fail harder and cost minutes.
+ * delivered, or p99 over a second): higher steps would only fail harder and cost minutes.
  */
 import { cpuMeter } from '../lib/proc-stats.mjs';
 import { ceilSecond, pollUntil, sleepUntil } from '../lib/util.mjs';
@@ -28,14 +27,23 @@ function clearlyFails(step) {
 
 export async function runFireLadder(ctx, backend, { steps, warmupMs, windowMs, graceMs }) {
   const results = [];
-  let failedInARow = 0;
+  let error = null;
   for (const jobs of steps) {
     ctx.log(`[fire] ${backend.key}: ${jobs} every-second jobs`);
-    const step = await runStep(ctx, backend, { jobs, warmupMs, windowMs, graceMs });
+    let step;
+    try {
+      step = await runStep(ctx, backend, { jobs, warmupMs, windowMs, graceMs });
+    } catch (caught) {
+      // Keep the steps measured so far; the run reports the failure.
+      error = `${jobs} jobs: ${caught instanceof Error ? caught.message : caught}`;
+      ctx.log(
+        `[fire] ${backend.key}: step failed: ${caught instanceof Error ? caught.stack : caught}`,
+      );
+      break;
+    }
     results.push(step);
     ctx.log(`[fire] ${backend.key} ${jobs}: ${describeStep(step)}`);
-    failedInARow = step.sustained ? 0 : failedInARow + 1;
-    if (!step.sustained && (clearlyFails(step) || failedInARow >= 2)) {
+    if (clearlyFails(step)) {
       ctx.log(`[fire] ${backend.key}: stopping the ladder at ${jobs} jobs`);
       break;
     }
@@ -46,6 +54,7 @@ export async function runFireLadder(ctx, backend, { steps, warmupMs, windowMs, g
     configuration: backend.describe(),
     sustainedCapacity: passing.length > 0 ? Math.max(...passing) : 0,
     steps: results,
+    error,
   };
 }
 
@@ -61,11 +70,13 @@ async function runStep(ctx, backend, { jobs, warmupMs, windowMs, graceMs }) {
     const setupMs = Date.now() - setupStarted;
     const fromMs = ceilSecond(Date.now() + warmupMs);
     const toMs = fromMs + windowMs;
-    const meter = cpuMeter(ctx.processGroups(backend, deployment));
+    const meter = cpuMeter(await ctx.processGroups(backend, deployment));
     await sleepUntil(fromMs);
     meter.start();
+    const activityBefore = await ctx.activity(backend);
     await sleepUntil(toMs);
     const resources = meter.stop();
+    const activity = ctx.activityRates(activityBefore, await ctx.activity(backend));
 
     // Late fires still count as delivered if they arrive within the grace period.
     const expected = jobs * (windowMs / 1000);
@@ -82,6 +93,9 @@ async function runStep(ctx, backend, { jobs, warmupMs, windowMs, graceMs }) {
     );
     // Read once more: duplicates and stragglers that arrived while history was committed.
     const final = await ctx.receiver.fireSummary(tag, jobs, fromMs, toMs);
+    const stages = backend.stageTimings
+      ? await backend.stageTimings(ctx, deployment, { fromMs, toMs })
+      : undefined;
     const step = {
       jobs,
       window: { from: new Date(fromMs).toISOString(), seconds: windowMs / 1000 },
@@ -95,7 +109,9 @@ async function runStep(ctx, backend, { jobs, warmupMs, windowMs, graceMs }) {
       unexpected: final.unexpected,
       lateness: final.lateness,
       historyCommitted: committed,
+      stagesMs: stages,
       resources,
+      activityPerSecond: activity,
     };
     step.sustained = isSustained(step);
     return step;

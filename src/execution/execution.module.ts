@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { QueueModule } from '../queue/queue.module.js';
 import { AttemptRecorder } from './attempt-recorder.js';
@@ -14,7 +15,14 @@ import { WorkerLoopService } from './worker-loop.service.js';
   imports: [DatabaseModule, QueueModule],
   providers: [
     WorkerIdentity,
-    { provide: WebhookClient, useFactory: () => new WebhookClient() },
+    {
+      provide: WebhookClient,
+      inject: [AppConfig],
+      // One keep-alive connection per concurrent request: with undici's default of 10 per
+      // origin, a pool of 500 queued ~160 ms behind 10 sockets (docs/benchmarks.md).
+      useFactory: (config: AppConfig) =>
+        new WebhookClient({ connectionsPerOrigin: config.worker.poolSize }),
+    },
     ExecutionRepository,
     AttemptRecorder,
     ExecutionMetrics,
