@@ -229,12 +229,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
       // The receiver answered; only the rest of the body was lost (or cut off by us).
       this.settleResponse();
     } else if (isUndiciTimeout(error)) {
-      this.settle({
-        kind: 'timeout',
-        durationMs: this.params.elapsed(),
-        timeoutMs: this.params.timeoutMs,
-        requestSent: this.requestStarted,
-      });
+      this.settleTimeout();
     } else {
       this.settle({
         kind: 'network-error',
@@ -246,6 +241,15 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     this.finish();
   }
 
+  private settleTimeout(): void {
+    this.settle({
+      kind: 'timeout',
+      durationMs: this.params.elapsed(),
+      timeoutMs: this.params.timeoutMs,
+      requestSent: this.requestStarted,
+    });
+  }
+
   private stop(reason: StopReason): void {
     if (this.finished) return;
     if (this.stopReason === null) this.stopReason = reason;
@@ -253,12 +257,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
       // Headers arrived in time: that status is the answer, with as much excerpt as came.
       this.settleResponse();
     } else if (reason === 'timeout') {
-      this.settle({
-        kind: 'timeout',
-        durationMs: this.params.elapsed(),
-        timeoutMs: this.params.timeoutMs,
-        requestSent: this.requestStarted,
-      });
+      this.settleTimeout();
     } else {
       this.settle({
         kind: 'aborted',

@@ -4,11 +4,7 @@ import { Repository } from 'typeorm';
 import { ExecutionAttemptEntity } from '../database/entities/execution-attempt.entity.js';
 import { ExecutionEntity } from '../database/entities/execution.entity.js';
 import type { ExecutionStatus } from '../database/entities/execution.entity.js';
-
-export interface HistoryPosition {
-  scheduledAt: Date;
-  id: string;
-}
+import type { KeysetPosition } from './keyset-cursor.js';
 
 export interface HistoryFilter {
   jobId: string;
@@ -18,7 +14,7 @@ export interface HistoryFilter {
   from?: Date;
   to?: Date;
   /** Only executions strictly older than this position (keyset pagination). */
-  before?: HistoryPosition;
+  before?: KeysetPosition;
 }
 
 /** Reads a job's executions for the API, newest first. */
@@ -39,10 +35,7 @@ export class ExecutionHistoryRepository {
   }
 
   /** Executions that failed for good, most recently finished first (`executions_failed_idx`). */
-  async deadLetters(
-    limit: number,
-    before?: { finishedAt: Date; id: string },
-  ): Promise<ExecutionEntity[]> {
+  async deadLetters(limit: number, before?: KeysetPosition): Promise<ExecutionEntity[]> {
     const query = this.executions
       .createQueryBuilder('execution')
       .where("execution.status = 'FAILED'")
@@ -51,7 +44,7 @@ export class ExecutionHistoryRepository {
       .limit(limit);
     if (before) {
       query.andWhere('(execution.finished_at, execution.id) < (:beforeAt, :beforeId)', {
-        beforeAt: before.finishedAt,
+        beforeAt: before.at,
         beforeId: before.id,
       });
     }
@@ -77,7 +70,7 @@ export class ExecutionHistoryRepository {
     if (filter.to) query.andWhere('execution.scheduled_at < :to', { to: filter.to });
     if (filter.before) {
       query.andWhere('(execution.scheduled_at, execution.id) < (:beforeAt, :beforeId)', {
-        beforeAt: filter.before.scheduledAt,
+        beforeAt: filter.before.at,
         beforeId: filter.before.id,
       });
     }

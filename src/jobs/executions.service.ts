@@ -62,7 +62,7 @@ export class ExecutionsService {
   async deadLetters(query: DeadLetterQueryDto): Promise<HistoryResponse> {
     const rows = await this.history.deadLetters(
       query.limit + 1,
-      query.cursor === undefined ? undefined : toFinished(decodeCursor(query.cursor)),
+      query.cursor === undefined ? undefined : decodeCursor(query.cursor),
     );
     const items = rows.slice(0, query.limit);
     const last = items.at(-1);
@@ -80,8 +80,4 @@ export class ExecutionsService {
     if (!execution) throw new NotFoundError('Execution', id);
     return execution;
   }
-}
-
-function toFinished(position: { at: Date; id: string }): { finishedAt: Date; id: string } {
-  return { finishedAt: position.at, id: position.id };
 }

@@ -27,7 +27,7 @@ export class JobHistoryService {
       status: query.status,
       from,
       to,
-      before: before && { scheduledAt: before.at, id: before.id },
+      before,
     });
     const items = executions.slice(0, query.limit);
     const last = items.at(-1);

@@ -1,19 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { createServer } from 'node:net';
 import { DataSource } from 'typeorm';
 import { quoteIdentifier, withAdminClient } from '../support/postgres-admin.js';
+import { freePort } from '../support/service-process.js';
 import { startTestApp } from '../support/test-app.js';
 import type { TestApp } from '../support/test-app.js';
-
-/** A loopback port that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('GET /health', () => {
   let api: TestApp | undefined;
@@ -33,7 +23,7 @@ describe('GET /health', () => {
   });
 
   it('is 503 naming Redis when Redis does not answer', async () => {
-    api = await startTestApp({ REDIS_PORT: String(await closedPort()) });
+    api = await startTestApp({ REDIS_PORT: String(await freePort()) /* nothing listens there */ });
     const response = await api.request('GET', '/health');
     expect(response.status).toBe(503);
     expect(response.body).toMatchObject({ status: 'error', message: 'down: redis' });

@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { EventEmitter, once } from 'node:events';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { errorSummary } from '../../src/execution/delivery-policy.js';
 import { RESPONSE_EXCERPT_BYTES, WebhookClient } from '../../src/execution/webhook-client.js';
 import type { WebhookOutcome } from '../../src/execution/webhook-client.js';
 import { buildWebhookRequest } from '../../src/execution/webhook-request.js';
 import type { WebhookRequest, WebhookRequestInput } from '../../src/execution/webhook-request.js';
+import { freePort } from '../support/service-process.js';
 
 interface Received {
   path: string;
@@ -113,17 +113,6 @@ class Receiver {
  */
 function whenClosed(emitter: EventEmitter): Promise<void> {
   return new Promise((resolve) => emitter.once('close', () => resolve()));
-}
-
-/** A loopback port that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 function webhook(url: string, overrides: Partial<WebhookRequestInput> = {}): WebhookRequest {
@@ -393,7 +382,7 @@ describe('WebhookClient against a real receiver', () => {
     });
 
     it('reports a refused connection as never sent, without URL secrets', async () => {
-      const port = await closedPort();
+      const port = await freePort(); // nothing listens there
       const outcome = await client.send(
         {
           method: 'POST',
