@@ -8,6 +8,7 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './observability/metrics.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { RedisModule } from './redis/redis.module.js';
+import { TenancyModule } from './tenancy/tenancy.module.js';
 import { SchedulingModule } from './scheduling/scheduling.module.js';
 
 /** Root module of `node dist/main.js`: the REST API and the scheduler. */
@@ -23,6 +24,7 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         SchedulingModule,
+        TenancyModule,
         JobsModule,
         ObservabilityModule,
       ],

@@ -52,6 +52,11 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       'Distributed cron scheduler for outbound HTTP webhooks. Errors are `{ statusCode, error, message }`; `message` names the offending field(s).',
     )
     .setVersion('1')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      description: 'An API key: `jsk_...` or the ADMIN_API_KEY.',
+    })
     .build();
   return SwaggerModule.createDocument(app, info);
 }

@@ -46,6 +46,19 @@ function statusForCode(code: string): number {
   switch (code) {
     case 'NOT_FOUND':
       return HttpStatus.NOT_FOUND;
+    case 'UNAUTHORIZED':
+      return HttpStatus.UNAUTHORIZED;
+    case 'MISSING_SCOPE':
+    case 'QUOTA_EXCEEDED':
+      return HttpStatus.FORBIDDEN;
+    case 'CONFLICT':
+      return HttpStatus.CONFLICT;
+    case 'PRECONDITION_FAILED':
+      return HttpStatus.PRECONDITION_FAILED;
+    case 'RATE_LIMITED':
+      return HttpStatus.TOO_MANY_REQUESTS;
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return HttpStatus.UNPROCESSABLE_ENTITY;
     case 'INVALID_REQUEST':
     case 'INVALID_CRON_EXPRESSION':
     case 'UNKNOWN_TIME_ZONE':
@@ -75,12 +88,16 @@ function statusOfFrameworkError(exception: unknown): number | undefined {
 function reasonPhrase(statusCode: number): string {
   const phrases: Record<number, string> = {
     400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
     404: 'Not Found',
     405: 'Method Not Allowed',
     409: 'Conflict',
     413: 'Payload Too Large',
+    412: 'Precondition Failed',
     415: 'Unsupported Media Type',
     422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
     500: 'Internal Server Error',
     503: 'Service Unavailable',
   };

@@ -58,6 +58,14 @@ export abstract class AppConfig {
     /** How long a stopping worker waits for in-flight requests before releasing them. */
     readonly shutdownGraceMs: number;
   };
+  abstract readonly auth: {
+    /** The bootstrap key: `default` tenant, every scope. At least 32 characters. */
+    readonly adminApiKey: string | undefined;
+    /** When set, `/metrics` answers only `Authorization: Bearer <token>`. */
+    readonly metricsBearerToken: string | undefined;
+    /** Requests per API key per window, across all API replicas; 0 turns it off. */
+    readonly rateLimit: { readonly limit: number; readonly windowMs: number };
+  };
   abstract readonly log: {
     readonly level: LogLevel;
     readonly format: LogFormat;

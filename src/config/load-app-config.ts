@@ -77,6 +77,14 @@ export function loadAppConfig(env: Env): AppConfig {
       leaseMs: reader.integer('WORKER_LEASE_MS', 30_000, 1_000, 600_000),
       shutdownGraceMs: reader.integer('WORKER_SHUTDOWN_GRACE_MS', 30_000, 0, 600_000),
     },
+    auth: {
+      adminApiKey: reader.secret('ADMIN_API_KEY', 32),
+      metricsBearerToken: reader.secret('METRICS_BEARER_TOKEN', 16),
+      rateLimit: {
+        limit: reader.integer('API_RATE_LIMIT', 6000, 0, 10_000_000),
+        windowMs: reader.integer('API_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400) * 1000,
+      },
+    },
     log: {
       level: reader.oneOf<LogLevel>(
         'LOG_LEVEL',
@@ -115,6 +123,16 @@ class EnvReader {
 
   optionalString(name: string): string | undefined {
     return this.raw(name);
+  }
+
+  /** A secret of at least `minLength` characters; never echoed in a problem. */
+  secret(name: string, minLength: number): string | undefined {
+    const value = this.raw(name);
+    if (value !== undefined && value.length < minLength) {
+      this.problems.push(`${name} must be at least ${minLength} characters`);
+      return undefined;
+    }
+    return value;
   }
 
   pattern(name: string, fallback: string, pattern: RegExp): string {

@@ -1,3 +1,7 @@
+import { ApiKeyEntity } from './entities/api-key.entity.js';
+import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
+import { JobAuditEventEntity } from './entities/job-audit-event.entity.js';
+import { TenantEntity } from './entities/tenant.entity.js';
 import { ExecutionAttemptEntity } from './entities/execution-attempt.entity.js';
 import { ExecutionEntity } from './entities/execution.entity.js';
 import { JobEntity } from './entities/job.entity.js';
@@ -9,4 +13,8 @@ export const ENTITIES = [
   ExecutionEntity,
   ExecutionAttemptEntity,
   SchedulerLeadershipEntity,
+  TenantEntity,
+  ApiKeyEntity,
+  JobAuditEventEntity,
+  IdempotencyKeyEntity,
 ] as const;

@@ -1,10 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequireScope } from '../tenancy/require-scope.decorator.js';
 import { CronNextQueryDto } from './dto/job-queries.dto.js';
 import { CronNextResponse } from './dto/job-responses.dto.js';
 import { JobScheduleService } from './job-schedule.service.js';
 
 @ApiTags('cron')
+@RequireScope('jobs:read')
 @Controller('api/v1/cron')
 export class CronController {
   constructor(private readonly schedule: JobScheduleService) {}

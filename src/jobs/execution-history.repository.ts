@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { ExecutionAttemptEntity } from '../database/entities/execution-attempt.entity.js';
 import { ExecutionEntity } from '../database/entities/execution.entity.js';
 import type { ExecutionStatus } from '../database/entities/execution.entity.js';
+import type { TenantScope } from '../tenancy/principal.js';
 import type { KeysetPosition } from './keyset-cursor.js';
 
 export interface HistoryFilter {
@@ -17,7 +18,10 @@ export interface HistoryFilter {
   before?: KeysetPosition;
 }
 
-/** Reads a job's executions for the API, newest first. */
+/**
+ * Reads executions for the API. Executions belong to a tenant through their job: every read
+ * joins `jobs` and filters on the caller's tenant.
+ */
 @Injectable()
 export class ExecutionHistoryRepository {
   constructor(
@@ -26,18 +30,33 @@ export class ExecutionHistoryRepository {
     private readonly attempts: Repository<ExecutionAttemptEntity>,
   ) {}
 
-  async findById(id: string): Promise<ExecutionEntity | null> {
-    return this.executions.findOneBy({ id });
+  async findById(scope: TenantScope, id: string): Promise<ExecutionEntity | null> {
+    return this.executions
+      .createQueryBuilder('execution')
+      .innerJoin('execution.job', 'job', 'job.tenant_id = :tenantId', { tenantId: scope.tenantId })
+      .where('execution.id = :id', { id })
+      .getOne();
   }
 
-  async attemptsOf(executionId: string): Promise<ExecutionAttemptEntity[]> {
-    return this.attempts.find({ where: { executionId }, order: { attempt: 'ASC' } });
+  async attemptsOf(scope: TenantScope, executionId: string): Promise<ExecutionAttemptEntity[]> {
+    return this.attempts
+      .createQueryBuilder('attempt')
+      .innerJoin('attempt.execution', 'execution')
+      .innerJoin('execution.job', 'job', 'job.tenant_id = :tenantId', { tenantId: scope.tenantId })
+      .where('attempt.execution_id = :executionId', { executionId })
+      .orderBy('attempt.attempt', 'ASC')
+      .getMany();
   }
 
   /** Executions that failed for good, most recently finished first (`executions_failed_idx`). */
-  async deadLetters(limit: number, before?: KeysetPosition): Promise<ExecutionEntity[]> {
+  async deadLetters(
+    scope: TenantScope,
+    limit: number,
+    before?: KeysetPosition,
+  ): Promise<ExecutionEntity[]> {
     const query = this.executions
       .createQueryBuilder('execution')
+      .innerJoin('execution.job', 'job', 'job.tenant_id = :tenantId', { tenantId: scope.tenantId })
       .where("execution.status = 'FAILED'")
       .orderBy('execution.finishedAt', 'DESC')
       .addOrderBy('execution.id', 'DESC')
@@ -56,9 +75,10 @@ export class ExecutionHistoryRepository {
    * `executions_job_scheduled_at_key` unique index scanned backwards, so a page costs the
    * same however deep it is.
    */
-  async page(filter: HistoryFilter): Promise<ExecutionEntity[]> {
+  async page(scope: TenantScope, filter: HistoryFilter): Promise<ExecutionEntity[]> {
     const query = this.executions
       .createQueryBuilder('execution')
+      .innerJoin('execution.job', 'job', 'job.tenant_id = :tenantId', { tenantId: scope.tenantId })
       .where('execution.job_id = :jobId', { jobId: filter.jobId })
       .orderBy('execution.scheduledAt', 'DESC')
       .addOrderBy('execution.id', 'DESC')

@@ -1,13 +1,20 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
+  ApiHeader,
   ApiBadRequestResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+  ApiForbiddenResponse,
+  ApiBearerAuth,
 } from '@nestjs/swagger';
 import { uuidParam } from '../common/uuid-param.pipe.js';
+import type { Principal } from '../tenancy/principal.js';
+import { CurrentPrincipal, RequireScope } from '../tenancy/require-scope.decorator.js';
 import { DeadLetterQueryDto } from './dto/job-queries.dto.js';
 import {
   ExecutionAcceptedResponse,
@@ -15,45 +22,68 @@ import {
   HistoryResponse,
 } from './dto/job-responses.dto.js';
 import { ExecutionsService } from './executions.service.js';
+import { IDEMPOTENCY_KEY_HEADER } from './jobs.controller.js';
 
 @ApiTags('executions')
+@ApiBearerAuth()
+@ApiUnauthorizedResponse({ description: 'Missing, unknown, expired or revoked API key.' })
+@ApiForbiddenResponse({ description: 'The key lacks the scope the operation names.' })
+@ApiTooManyRequestsResponse({ description: "The key's rate limit; see `Retry-After`." })
 @ApiBadRequestResponse({ description: 'A parameter is invalid; `message` names it.' })
 @Controller('api/v1')
 export class ExecutionsController {
   constructor(private readonly executions: ExecutionsService) {}
 
   @Post('jobs/:id/trigger')
+  @RequireScope('executions:write')
   @HttpCode(202)
   @ApiOperation({ summary: 'Run a job now (in addition to its schedule)' })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
   @ApiAcceptedResponse({ type: ExecutionAcceptedResponse })
   @ApiNotFoundResponse()
-  trigger(@Param('id', uuidParam('id')) id: string): Promise<ExecutionAcceptedResponse> {
-    return this.executions.trigger(id);
+  trigger(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id', uuidParam('id')) id: string,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<ExecutionAcceptedResponse> {
+    return this.executions.trigger(caller, id, idempotencyKey);
   }
 
   @Get('executions/:id')
+  @RequireScope('executions:read')
   @ApiOperation({ summary: 'One execution with all its attempts' })
   @ApiOkResponse({ type: ExecutionDetailResponse })
   @ApiNotFoundResponse()
-  detail(@Param('id', uuidParam('id')) id: string): Promise<ExecutionDetailResponse> {
-    return this.executions.detail(id);
+  detail(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<ExecutionDetailResponse> {
+    return this.executions.detail(caller, id);
   }
 
   @Post('executions/:id/replay')
+  @RequireScope('executions:write')
   @HttpCode(202)
   @ApiOperation({
     summary: 'Send a FAILED execution again, with a fresh retry budget and the same X-Execution-Id',
   })
   @ApiAcceptedResponse({ type: ExecutionAcceptedResponse })
   @ApiNotFoundResponse()
-  replay(@Param('id', uuidParam('id')) id: string): Promise<ExecutionAcceptedResponse> {
-    return this.executions.replay(id);
+  replay(
+    @CurrentPrincipal() caller: Principal,
+    @Param('id', uuidParam('id')) id: string,
+  ): Promise<ExecutionAcceptedResponse> {
+    return this.executions.replay(caller, id);
   }
 
   @Get('dlq')
+  @RequireScope('executions:read')
   @ApiOperation({ summary: 'Executions that failed for good, most recent first' })
   @ApiOkResponse({ type: HistoryResponse })
-  deadLetters(@Query() query: DeadLetterQueryDto): Promise<HistoryResponse> {
-    return this.executions.deadLetters(query);
+  deadLetters(
+    @CurrentPrincipal() caller: Principal,
+    @Query() query: DeadLetterQueryDto,
+  ): Promise<HistoryResponse> {
+    return this.executions.deadLetters(caller, query);
   }
 }

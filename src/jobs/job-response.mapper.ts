@@ -25,6 +25,7 @@ export function toJobResponse(job: JobEntity, nextRunAt: Date | null): JobRespon
     misfirePolicy: job.misfirePolicy,
     misfireWindowSeconds: job.misfireWindowSeconds,
     isActive: job.isActive,
+    version: job.version,
     nextRunAt: nextRunAt?.toISOString() ?? null,
     deletedAt: job.deletedAt?.toISOString() ?? null,
     createdAt: job.createdAt.toISOString(),

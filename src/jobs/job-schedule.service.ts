@@ -4,6 +4,7 @@ import { InvalidRequestError } from '../common/invalid-request.error.js';
 import { describeCronExpression, parseCronExpression } from '../cron/cron-expression.js';
 import type { CronNextResponse, NextRunsResponse } from './dto/job-responses.dto.js';
 import type { CronNextQueryDto, ScheduleQueryDto } from './dto/job-queries.dto.js';
+import type { TenantScope } from '../tenancy/principal.js';
 import { JobsService } from './jobs.service.js';
 
 /** Upcoming fire times, for a stored job or for an expression being tried out. */
@@ -14,8 +15,8 @@ export class JobScheduleService {
     private readonly clock: Clock,
   ) {}
 
-  async forJob(id: string, query: ScheduleQueryDto): Promise<NextRunsResponse> {
-    const job = await this.jobs.find(id);
+  async forJob(scope: TenantScope, id: string, query: ScheduleQueryDto): Promise<NextRunsResponse> {
+    const job = await this.jobs.find(scope, id);
     return this.nextRuns(job.cronExpression, job.timezone, query, 'cronExpression');
   }
 

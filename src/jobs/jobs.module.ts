@@ -2,23 +2,34 @@ import { Module } from '@nestjs/common';
 import { Clock, SystemClock } from '../common/clock.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { QueueModule } from '../queue/queue.module.js';
+import { TenancyModule } from '../tenancy/tenancy.module.js';
 import { CronController } from './cron.controller.js';
 import { ExecutionCommandRepository } from './execution-command.repository.js';
 import { ExecutionHistoryRepository } from './execution-history.repository.js';
 import { ExecutionsController } from './executions.controller.js';
 import { ExecutionsService } from './executions.service.js';
 import { JobHistoryService } from './job-history.service.js';
+import { IdempotencyRepository } from './idempotency.repository.js';
+import { IdempotentRequests } from './idempotent-requests.service.js';
+import { JobAuditRepository } from './job-audit.repository.js';
+import { JobAuditService } from './job-audit.service.js';
+import { JobQuotaRules } from './job-quota.rules.js';
 import { JobRepository } from './job.repository.js';
 import { JobScheduleService } from './job-schedule.service.js';
 import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 
 @Module({
-  imports: [DatabaseModule, QueueModule],
+  imports: [DatabaseModule, QueueModule, TenancyModule],
   controllers: [JobsController, CronController, ExecutionsController],
   providers: [
     { provide: Clock, useClass: SystemClock },
     JobRepository,
+    JobAuditRepository,
+    JobAuditService,
+    JobQuotaRules,
+    IdempotencyRepository,
+    IdempotentRequests,
     ExecutionHistoryRepository,
     ExecutionCommandRepository,
     ExecutionsService,

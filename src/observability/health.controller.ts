@@ -8,6 +8,7 @@ import {
 import { HealthCheckService } from '@nestjs/terminus';
 import type { HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { PublicRoute } from '../tenancy/require-scope.decorator.js';
 import { PostgresHealthIndicator } from './postgres.health.js';
 import { RedisHealthIndicator } from './redis.health.js';
 
@@ -17,6 +18,7 @@ const CHECK_TIMEOUT_MS = 1500;
 export type HealthReport = HealthCheckResult & { message?: string };
 
 @ApiTags('operations')
+@PublicRoute()
 @Controller('health')
 export class HealthController {
   constructor(

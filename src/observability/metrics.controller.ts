@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
+import { MetricsRoute } from '../tenancy/require-scope.decorator.js';
 
 @ApiTags('operations')
+@MetricsRoute()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly registry: Registry) {}

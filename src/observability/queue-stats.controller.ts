@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ExecutionQueue } from '../queue/execution-queue.js';
+import { PublicRoute } from '../tenancy/require-scope.decorator.js';
 
 class QueueStatsBody {
   @ApiProperty() ready!: number;
@@ -18,6 +19,7 @@ class QueueStatsResponse {
 }
 
 @ApiTags('operations')
+@PublicRoute()
 @Controller('queue')
 export class QueueStatsController {
   constructor(private readonly queue: ExecutionQueue) {}

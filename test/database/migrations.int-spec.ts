@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
+import { DataSource as TypeOrmDataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { DEFAULT_TENANT_ID } from '../../src/database/entities/tenant.entity.js';
 import { runMigrationsExclusively } from '../../src/database/migration-runner.js';
+import { InitialSchema1763900000000 } from '../../migrations/1763900000000-InitialSchema.js';
 import { createTestDatabase, openDataSource } from '../support/test-database.js';
 
 describe('migrations', () => {
@@ -32,10 +36,14 @@ describe('migrations', () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
     );
     expect(tables.map((row) => row.table_name)).toEqual([
+      'api_keys',
       'execution_attempts',
       'executions',
+      'idempotency_keys',
+      'job_audit_events',
       'jobs',
       'scheduler_leadership',
+      'tenants',
       'typeorm_migrations',
     ]);
   });
@@ -67,5 +75,28 @@ describe('migrations', () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'typeorm_migrations'",
     );
     expect(tables).toEqual([]);
+  });
+
+  it('moves jobs that existed before tenants into the default tenant', async () => {
+    const database = await emptyDatabase();
+    const before = new TypeOrmDataSource(dataSourceOptions(database, [InitialSchema1763900000000]));
+    await before.initialize();
+    await runMigrationsExclusively(before);
+    await before.query(
+      `INSERT INTO jobs (name, cron_expression, http_url, http_headers, retry_policy, version)
+       VALUES ('legacy', '* * * * * *', 'https://example.com/', '{}', '{}', 1)`,
+    );
+    await before.destroy();
+
+    const after = await open(database);
+    await runMigrationsExclusively(after);
+    const jobs = await after.query<Array<{ name: string; tenant_id: string }>>(
+      'SELECT name, tenant_id FROM jobs',
+    );
+    expect(jobs).toEqual([{ name: 'legacy', tenant_id: DEFAULT_TENANT_ID }]);
+    const tenants = await after.query<Array<{ id: string; name: string }>>(
+      'SELECT id, name FROM tenants',
+    );
+    expect(tenants).toEqual([{ id: DEFAULT_TENANT_ID, name: 'default' }]);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
 import { createTestDatabase, openDataSource } from '../support/test-database.js';
+import { DEFAULT_TENANT_ID } from '../../src/database/entities/tenant.entity.js';
 
 /**
  * The migrated schema must be exactly what the entities describe: if TypeORM would generate
@@ -28,8 +29,9 @@ describe('schema drift', () => {
 
   it('keeps one row per occurrence', async () => {
     const [job] = await dataSource.query<Array<{ id: string }>>(
-      `INSERT INTO jobs (name, cron_expression, http_url, http_headers, retry_policy, version)
-       VALUES ('j', '* * * * * *', 'http://127.0.0.1/', '{}', '{}', 1) RETURNING id`,
+      `INSERT INTO jobs (tenant_id, name, cron_expression, http_url, http_headers, retry_policy, version)
+       VALUES ($1, 'j', '* * * * * *', 'http://127.0.0.1/', '{}', '{}', 1) RETURNING id`,
+      [DEFAULT_TENANT_ID],
     );
     const insert = () =>
       dataSource.query(

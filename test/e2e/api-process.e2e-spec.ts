@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { adminDatabaseConfig } from '../support/postgres-admin.js';
 import { freePort, startServiceProcess } from '../support/service-process.js';
 import type { ServiceProcess } from '../support/service-process.js';
-import { jsonRequest } from '../support/test-app.js';
+import { jsonRequest, TEST_ADMIN_API_KEY } from '../support/test-app.js';
 import { createTestDatabase, uniqueName } from '../support/test-database.js';
 
 function serviceEnv(databaseName: string, port: number): Record<string, string> {
@@ -19,6 +19,7 @@ function serviceEnv(databaseName: string, port: number): Record<string, string> 
     SERVER_HOST: '127.0.0.1',
     SERVER_PORT: String(port),
     LOG_FORMAT: 'json',
+    ADMIN_API_KEY: TEST_ADMIN_API_KEY,
   };
 }
 

@@ -5,6 +5,7 @@ import { LeadershipRepository } from '../../src/scheduling/leadership.repository
 import { ScheduleExpansionRepository } from '../../src/scheduling/schedule-expansion.repository.js';
 import { ScheduleExpansionService } from '../../src/scheduling/schedule-expansion.service.js';
 import { createTestDatabase, openDataSource } from '../support/test-database.js';
+import { DEFAULT_TENANT_ID } from '../../src/database/entities/tenant.entity.js';
 
 /**
  * Invariants 1 and 2 at the PostgreSQL level: two leaders (one of them paused and woken up
@@ -28,11 +29,12 @@ describe('leader fencing and one row per occurrence', () => {
       new ScheduleExpansionRepository(dataSource),
     );
     const [job] = await dataSource.query<Array<{ id: string }>>(
-      `INSERT INTO jobs (name, cron_expression, http_url, http_headers, retry_policy, version, created_at)
-       VALUES ('every-second', '* * * * * *', 'http://127.0.0.1:9/', '{}',
+      `INSERT INTO jobs (tenant_id, name, cron_expression, http_url, http_headers, retry_policy, version, created_at)
+       VALUES ($1, 'every-second', '* * * * * *', 'http://127.0.0.1:9/', '{}',
                '{"maxAttempts":3,"initialBackoffMs":1000,"maxBackoffMs":60000}', 1,
                '2026-01-01T00:00:00Z')
        RETURNING id`,
+      [DEFAULT_TENANT_ID],
     );
     jobId = job!.id;
   });

@@ -2,8 +2,8 @@ import pg from 'pg';
 import { adminDatabaseConfig } from './postgres-admin.js';
 import { freePort, startServiceProcess } from './service-process.js';
 import type { ServiceProcess } from './service-process.js';
-import { jsonRequest } from './test-app.js';
-import type { TestResponse } from './test-app.js';
+import { jsonRequest, TEST_ADMIN_API_KEY } from './test-app.js';
+import type { RequestOptions, TestResponse } from './test-app.js';
 import { createTestDatabase, uniqueName } from './test-database.js';
 
 export interface NamedProcess extends ServiceProcess {
@@ -56,6 +56,7 @@ export class EngineCluster {
         WORKER_LEASE_MS: '3000',
         WORKER_SHUTDOWN_GRACE_MS: '2000',
         LOG_LEVEL: 'log',
+        ADMIN_API_KEY: TEST_ADMIN_API_KEY,
         ...env,
       },
       drop,
@@ -84,10 +85,15 @@ export class EngineCluster {
   }
 
   /** A request to the API of the first scheduler process still running. */
-  api(method: string, path: string, body?: unknown): Promise<TestResponse> {
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: RequestOptions,
+  ): Promise<TestResponse> {
     const target = this.processes.find((p) => p.port !== undefined && p.child.exitCode === null);
     if (!target) throw new Error('no API process running');
-    return jsonRequest(`http://127.0.0.1:${target.port}`, method, path, body);
+    return jsonRequest(`http://127.0.0.1:${target.port}`, method, path, body, options);
   }
 
   async createJob(body: Record<string, unknown>): Promise<string> {

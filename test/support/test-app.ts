@@ -7,12 +7,29 @@ import { createHttpApp } from '../../src/http-app.js';
 import { loadMigrationClasses } from './migrations.js';
 import { createTestDatabase, uniqueName } from './test-database.js';
 
+/**
+ * The bootstrap admin key every test process is started with (`ADMIN_API_KEY`): the
+ * `default` tenant, every scope. Requests send it unless a test says otherwise.
+ */
+export const TEST_ADMIN_API_KEY = 'test-admin-key-0123456789abcdefghijklmnopqrstuvwxyz';
+
+export interface RequestOptions {
+  /** The bearer key to send; `null` sends no `Authorization` header. Default: the admin key. */
+  apiKey?: string | null;
+  headers?: Record<string, string>;
+}
+
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
   baseUrl: string;
-  /** `fetch` against the app, JSON in and out. */
-  request: (method: string, path: string, body?: unknown) => Promise<TestResponse>;
+  /** `fetch` against the app, JSON in and out, as the admin key unless `options` says. */
+  request: (
+    method: string,
+    path: string,
+    body?: unknown,
+    options?: RequestOptions,
+  ) => Promise<TestResponse>;
   close: () => Promise<void>;
 }
 
@@ -36,6 +53,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     REDIS_KEY_PREFIX: uniqueName('jobsched-test'),
     // API tests are about the API: the scheduler runs only where a test asks for it.
     SCHEDULER_ENABLED: 'false',
+    ADMIN_API_KEY: TEST_ADMIN_API_KEY,
     ...env,
   });
   const config: AppConfig = { ...base, database: { ...database, migrateOnBoot: false } };
@@ -51,7 +69,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     app,
     config,
     baseUrl,
-    request: (method, path, body) => jsonRequest(baseUrl, method, path, body),
+    request: (method, path, body, options) => jsonRequest(baseUrl, method, path, body, options),
     close: async () => {
       await app.close();
       await drop();
@@ -64,10 +82,16 @@ export async function jsonRequest(
   method: string,
   path: string,
   body?: unknown,
+  options: RequestOptions = {},
 ): Promise<TestResponse> {
+  const apiKey = options.apiKey === undefined ? TEST_ADMIN_API_KEY : options.apiKey;
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(apiKey === null ? {} : { authorization: `Bearer ${apiKey}` }),
+      ...options.headers,
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();

@@ -3,10 +3,14 @@ import {
   CreateDateColumn,
   Entity,
   Index,
+  JoinColumn,
+  ManyToOne,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
   VersionColumn,
 } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { TenantEntity } from './tenant.entity.js';
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
@@ -31,9 +35,18 @@ export type HttpBody = string | number | boolean | Record<string, unknown> | unk
 
 @Entity({ name: 'jobs' })
 @Index('jobs_active_idx', ['isActive'], { where: 'deleted_at IS NULL' })
+@Index('jobs_tenant_created_idx', ['tenantId', 'createdAt'])
 export class JobEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
+
+  /** Every API read and write of a job is filtered by this (see `TenantScope`). */
+  @Column({ name: 'tenant_id', type: 'uuid' })
+  tenantId!: string;
+
+  @ManyToOne(() => TenantEntity)
+  @JoinColumn({ name: 'tenant_id' })
+  tenant?: Relation<TenantEntity>;
 
   @Column({ type: 'varchar', length: 200 })
   name!: string;

@@ -52,6 +52,11 @@ export class JobResponse {
   @ApiProperty({ nullable: true, type: Number }) misfireWindowSeconds!: number | null;
   @ApiProperty() isActive!: boolean;
   @ApiProperty({
+    description:
+      'Increments on every change; also the `ETag` of the job. Send it back as `If-Match` with PATCH.',
+  })
+  version!: number;
+  @ApiProperty({
     nullable: true,
     type: String,
     format: 'date-time',
