@@ -10,6 +10,7 @@ import { ExecutionsController } from './executions.controller.js';
 import { ExecutionsService } from './executions.service.js';
 import { JobHistoryService } from './job-history.service.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
+import { IdempotencyKeyReaper } from './idempotency-key-reaper.service.js';
 import { IdempotentRequests } from './idempotent-requests.service.js';
 import { JobAuditRepository } from './job-audit.repository.js';
 import { JobAuditService } from './job-audit.service.js';
@@ -30,6 +31,7 @@ import { JobsService } from './jobs.service.js';
     JobQuotaRules,
     IdempotencyRepository,
     IdempotentRequests,
+    IdempotencyKeyReaper,
     ExecutionHistoryRepository,
     ExecutionCommandRepository,
     ExecutionsService,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { DEFAULT_TENANT_ID } from '../../src/database/entities/tenant.entity.js';
+import { IdempotencyRepository } from '../../src/jobs/idempotency.repository.js';
 import { startTestApp } from '../support/test-app.js';
 import type { TestApp } from '../support/test-app.js';
 
@@ -115,5 +116,18 @@ describe('Idempotency-Key on create and trigger', () => {
     const response = await api.request('POST', '/api/v1/jobs', job, withKey('x'.repeat(256)));
     expect(response.status).toBe(400);
     expect(response.body.message).toMatch(/^Idempotency-Key /);
+  });
+
+  it('deletes expired records and keeps live ones', async () => {
+    await api.request('POST', '/api/v1/jobs', { ...job, name: 'reaped' }, withKey('old'));
+    await api.request('POST', '/api/v1/jobs', { ...job, name: 'kept' }, withKey('new'));
+    await dataSource.query(
+      `UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'old'`,
+    );
+    expect(await api.app.get(IdempotencyRepository).deleteExpired(100)).toBe(1);
+    const keys = await dataSource.query<Array<{ key: string }>>(
+      "SELECT key FROM idempotency_keys WHERE key IN ('old', 'new')",
+    );
+    expect(keys).toEqual([{ key: 'new' }]);
   });
 });
