@@ -12,7 +12,7 @@
  *   measures hand-off, queue, claim, send and record: everything after expansion.
  */
 import { startChild } from '../lib/children.mjs';
-import { freePort, jsonRequest } from '../lib/util.mjs';
+import { BENCH_ADMIN_API_KEY, freePort, jsonRequest } from '../lib/util.mjs';
 
 /** Never fires within a run (next: 1 January), so the jobs exist but stay quiet. */
 const QUIET_CRON = '0 0 0 1 1 *';
@@ -36,6 +36,9 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
       LOG_LEVEL: 'log',
       LOG_FORMAT: 'text',
       ENVIRONMENT: 'benchmark',
+      ADMIN_API_KEY: BENCH_ADMIN_API_KEY,
+      // Counted on every request (one Redis round trip), never reached: 10 M a minute.
+      API_RATE_LIMIT: '10000000',
       ...engineEnv,
     };
   }

@@ -39,10 +39,16 @@ export async function pollUntil(probe, done, { everyMs = 250, deadline }) {
   }
 }
 
-export async function jsonRequest(baseUrl, method, path, body) {
+/** The bootstrap `ADMIN_API_KEY` the benchmark starts job-scheduler with. */
+export const BENCH_ADMIN_API_KEY = 'bench-admin-key-0123456789abcdefghijklmnopqrstuvwxyz';
+
+export async function jsonRequest(baseUrl, method, path, body, apiKey = BENCH_ADMIN_API_KEY) {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

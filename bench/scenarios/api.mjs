@@ -4,10 +4,13 @@
  * `dist/main.js` (API + scheduler, leading, as deployed by default), no worker:
  * - GET /api/v1/jobs/{id}, a random id among `seedJobs` jobs each time;
  * - POST /api/v1/jobs, a valid job that never fires during the run.
+ * Every request authenticates with a tenant API key (`Authorization: Bearer jsk_...`) and is
+ * counted by the per-key rate limit (set far above the load), as in production.
  * Correctness is checked too: every answer 2xx, and as many jobs in PostgreSQL as 201s.
  * BullMQ is a library without an HTTP API: this scenario has no BullMQ side.
  */
 import { cpuMeter, round } from '../lib/proc-stats.mjs';
+import { jsonRequest } from '../lib/util.mjs';
 
 async function loadAutocannon() {
   try {
@@ -28,6 +31,16 @@ export async function runApi(ctx, backend, { durationSeconds, connections, seedJ
       count: seedJobs,
       urlPrefix: ctx.receiver.url('api', ''),
     });
+    // A tenant's own key, as a client would hold: the bootstrap admin key is checked without
+    // a database read, so it would understate what authentication costs.
+    const minted = await jsonRequest(
+      deployment.apiUrl,
+      'POST',
+      '/api/v1/tenants/00000000-0000-4000-8000-000000000001/api-keys',
+      { scopes: ['jobs:read', 'jobs:write'], name: 'bench' },
+    );
+    if (minted.status !== 201) throw new Error(`minting an API key: ${minted.status}`);
+    const authorization = `Bearer ${minted.body.key}`;
     const measure = async (title, options) => {
       const meter = cpuMeter(await ctx.processGroups(backend, deployment));
       meter.start();
@@ -36,6 +49,7 @@ export async function runApi(ctx, backend, { durationSeconds, connections, seedJ
         connections,
         duration: durationSeconds,
         ...options,
+        headers: { ...options.headers, authorization },
       });
       if (result.errors > 0 && result.requests.total === 0) {
         throw new Error(`${title}: no request answered (${result.errors} errors)`);
