@@ -1,5 +1,7 @@
 // `npm run docs:postman`: docs/api-spec.yaml -> docs/postman-collection.json (Postman v2.1).
 // One folder per OpenAPI tag, one request per operation, `{{baseUrl}}` as the server.
+// Operations the spec marks with the bearer scheme send `Authorization: Bearer {{apiKey}}`
+// (the collection's auth); the open ones (health, metrics, queue stats) send none.
 import { readFile, writeFile } from 'node:fs/promises';
 import { load } from 'js-yaml';
 
@@ -77,6 +79,7 @@ for (const [path, methods] of Object.entries(spec.paths)) {
         ...(variables.length ? { variable: variables } : {}),
       },
       description: operation.description ?? operation.summary,
+      ...(operation.security?.length ? {} : { auth: { type: 'noauth' } }),
       ...(bodySchema
         ? { body: { mode: 'raw', raw: JSON.stringify(example(bodySchema), null, 2) } }
         : {}),
@@ -94,8 +97,11 @@ const collection = {
     description: spec.info.description,
     schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json',
   },
+  auth: { type: 'bearer', bearer: [{ key: 'token', value: '{{apiKey}}', type: 'string' }] },
   variable: [
     { key: 'baseUrl', value: 'http://localhost:8080' },
+    // An API key (`jsk_...`) or the ADMIN_API_KEY; see docs/security.md.
+    { key: 'apiKey', value: '' },
     { key: 'jobId', value: '' },
   ],
   item: [...folders].map(([name, item]) => ({ name, item })),

@@ -43,4 +43,37 @@ describe('docs/api-spec.yaml', () => {
     const requests = collection.item.reduce((sum, folder) => sum + folder.item.length, 0);
     expect(requests).toBe(operationCount);
   });
+
+  it('declares the bearer scheme on every /api/v1 operation, and the collection sends it', async () => {
+    const spec = load(await committed('api-spec.yaml')) as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+      components: { securitySchemes?: Record<string, { type: string; scheme: string }> };
+    };
+    expect(spec.components.securitySchemes?.bearer).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+    for (const [path, methods] of Object.entries(spec.paths)) {
+      for (const operation of Object.values(methods)) {
+        expect([path, Boolean(operation.security?.length)]).toEqual([
+          path,
+          path.startsWith('/api/v1'),
+        ]);
+      }
+    }
+    const collection = JSON.parse(await committed('postman-collection.json')) as {
+      auth: { type: string; bearer: Array<{ value: string }> };
+      variable: Array<{ key: string }>;
+      item: Array<{ item: Array<{ request: { url: { raw: string }; auth?: { type: string } } }> }>;
+    };
+    expect(collection.auth).toMatchObject({ type: 'bearer', bearer: [{ value: '{{apiKey}}' }] });
+    expect(collection.variable.map((v) => v.key)).toContain('apiKey');
+    for (const { request } of collection.item.flatMap((folder) => folder.item)) {
+      const open = request.auth?.type === 'noauth';
+      expect([request.url.raw, open]).toEqual([
+        request.url.raw,
+        !request.url.raw.includes('/api/v1'),
+      ]);
+    }
+  });
 });
