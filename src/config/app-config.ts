@@ -58,6 +58,13 @@ export abstract class AppConfig {
     /** How long a stopping worker waits for in-flight requests before releasing them. */
     readonly shutdownGraceMs: number;
   };
+  /** Which webhook destinations are allowed besides public unicast (docs/security.md). */
+  abstract readonly destinations: {
+    /** Lets loopback, RFC 1918, carrier-grade NAT and unique local addresses through. */
+    readonly allowPrivateNetworks: boolean;
+    /** Ranges allowed while the guard stays on, normalised (`10.0.0.0/8`, `fd00::/8`). */
+    readonly allowedCidrs: readonly string[];
+  };
   abstract readonly log: {
     readonly level: LogLevel;
     readonly format: LogFormat;
