@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { Clock, SystemClock } from '../common/clock.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { DestinationPolicyModule } from '../outbound/destination-policy.module.js';
 import { QueueModule } from '../queue/queue.module.js';
 import { CronController } from './cron.controller.js';
 import { ExecutionCommandRepository } from './execution-command.repository.js';
@@ -14,7 +15,7 @@ import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 
 @Module({
-  imports: [DatabaseModule, QueueModule],
+  imports: [DatabaseModule, QueueModule, DestinationPolicyModule],
   controllers: [JobsController, CronController, ExecutionsController],
   providers: [
     { provide: Clock, useClass: SystemClock },

@@ -3,6 +3,7 @@ import { Clock } from '../common/clock.js';
 import { NotFoundError } from '../common/not-found.error.js';
 import { AppConfig } from '../config/app-config.js';
 import { parseCronExpression } from '../cron/cron-expression.js';
+import { DestinationPolicy } from '../outbound/destination-policy.js';
 import { ExecutionQueue } from '../queue/execution-queue.js';
 import type { JobEntity } from '../database/entities/job.entity.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
@@ -25,8 +26,9 @@ export class JobsService {
     private readonly clock: Clock,
     private readonly queue: ExecutionQueue,
     config: AppConfig,
+    destinations: DestinationPolicy,
   ) {
-    this.rules = new JobDefinitionRules(config.worker.httpTimeoutSeconds);
+    this.rules = new JobDefinitionRules(config.worker.httpTimeoutSeconds, destinations);
   }
 
   async create(input: CreateJobDto): Promise<JobResponse> {
@@ -49,6 +51,7 @@ export class JobsService {
       isActive: input.isActive ?? true,
     } satisfies Partial<JobEntity>;
     this.rules.check(candidate);
+    this.rules.checkDestination(candidate.httpUrl);
     return this.respond(await this.jobs.insert(candidate));
   }
 
@@ -82,7 +85,10 @@ export class JobsService {
       job.cronExpression = parseCronExpression(change.cronExpression, job.timezone).expression;
     }
     if (change.httpMethod !== undefined) job.httpMethod = change.httpMethod;
-    if (change.httpUrl !== undefined) job.httpUrl = change.httpUrl;
+    if (change.httpUrl !== undefined) {
+      this.rules.checkDestination(change.httpUrl);
+      job.httpUrl = change.httpUrl;
+    }
     if (change.httpHeaders !== undefined) job.httpHeaders = change.httpHeaders;
     if (change.httpBody !== undefined) job.httpBody = change.httpBody;
     if (change.executionType !== undefined) job.executionType = change.executionType;
