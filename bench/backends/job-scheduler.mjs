@@ -36,6 +36,8 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
       LOG_LEVEL: 'log',
       LOG_FORMAT: 'text',
       ENVIRONMENT: 'benchmark',
+      // The bench receiver listens on 127.0.0.1, which the SSRF guard refuses by default.
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       ...engineEnv,
     };
   }

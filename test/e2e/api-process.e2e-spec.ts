@@ -19,6 +19,8 @@ function serviceEnv(databaseName: string, port: number): Record<string, string> 
     SERVER_HOST: '127.0.0.1',
     SERVER_PORT: String(port),
     LOG_FORMAT: 'json',
+    // The jobs below point at 127.0.0.1:9, which the SSRF guard refuses by default.
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
   };
 }
 
