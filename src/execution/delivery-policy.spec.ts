@@ -104,26 +104,26 @@ describe('decideAttemptStatus', () => {
     requestSent: true,
   };
 
-  it.each<[string, AttemptContext, WebhookOutcome, AttemptStatus]>([
+  it.each<[string, AttemptStatus, AttemptContext, WebhookOutcome]>([
     // The SSRF guard's refusal (issue 7): AT_MOST_ONCE ends at once although nothing was
     // sent; AT_LEAST_ONCE is retried per its policy, then fails (and is dead-lettered).
-    ['AT_MOST_ONCE, destination not allowed, attempts left', amo(1), notAllowed, 'FAILED'],
-    ['AT_LEAST_ONCE, destination not allowed, attempt 1 of 2', alo(1, 2), notAllowed, 'RETRYING'],
-    ['AT_LEAST_ONCE, destination not allowed, attempt 2 of 2', alo(2, 2), notAllowed, 'FAILED'],
-    ['AT_LEAST_ONCE, destination not allowed, single attempt', alo(1, 1), notAllowed, 'FAILED'],
+    ['AT_MOST_ONCE, destination not allowed, attempts left', 'FAILED', amo(1), notAllowed],
+    ['AT_LEAST_ONCE, destination not allowed, attempt 1 of 2', 'RETRYING', alo(1, 2), notAllowed],
+    ['AT_LEAST_ONCE, destination not allowed, attempt 2 of 2', 'FAILED', alo(2, 2), notAllowed],
+    ['AT_LEAST_ONCE, destination not allowed, single attempt', 'FAILED', alo(1, 1), notAllowed],
     // The rest of the table, unchanged by the guard.
-    ['AT_MOST_ONCE, connection refused (never sent)', amo(1), refused, 'RETRYING'],
-    ['AT_MOST_ONCE, reset after sending', amo(1), reset, 'FAILED'],
-    ['AT_MOST_ONCE, HTTP 503', amo(1), response(503), 'FAILED'],
-    ['AT_MOST_ONCE, connection refused, attempts spent', amo(3), refused, 'FAILED'],
-    ['AT_LEAST_ONCE, reset after sending', alo(1), reset, 'RETRYING'],
-    ['AT_LEAST_ONCE, HTTP 503', alo(2), response(503), 'RETRYING'],
-    ['AT_LEAST_ONCE, HTTP 503, attempts spent', alo(3), response(503), 'FAILED'],
-    ['AT_LEAST_ONCE, HTTP 400', alo(1), response(400), 'FAILED'],
-    ['AT_LEAST_ONCE, HTTP 302', alo(1), response(302), 'FAILED'],
-    ['AT_MOST_ONCE, HTTP 200', amo(1), response(200), 'SUCCEEDED'],
-    ['AT_LEAST_ONCE, HTTP 204 on the last attempt', alo(3), response(204), 'SUCCEEDED'],
-  ])('%s → %s', (_name, context, outcome, expected) => {
+    ['AT_MOST_ONCE, connection refused (never sent)', 'RETRYING', amo(1), refused],
+    ['AT_MOST_ONCE, reset after sending', 'FAILED', amo(1), reset],
+    ['AT_MOST_ONCE, HTTP 503', 'FAILED', amo(1), response(503)],
+    ['AT_MOST_ONCE, connection refused, attempts spent', 'FAILED', amo(3), refused],
+    ['AT_LEAST_ONCE, reset after sending', 'RETRYING', alo(1), reset],
+    ['AT_LEAST_ONCE, HTTP 503', 'RETRYING', alo(2), response(503)],
+    ['AT_LEAST_ONCE, HTTP 503, attempts spent', 'FAILED', alo(3), response(503)],
+    ['AT_LEAST_ONCE, HTTP 400', 'FAILED', alo(1), response(400)],
+    ['AT_LEAST_ONCE, HTTP 302', 'FAILED', alo(1), response(302)],
+    ['AT_MOST_ONCE, HTTP 200', 'SUCCEEDED', amo(1), response(200)],
+    ['AT_LEAST_ONCE, HTTP 204 on the last attempt', 'SUCCEEDED', alo(3), response(204)],
+  ])('%s → %s', (_name, expected, context, outcome) => {
     expect(decideAttemptStatus(context, outcome)).toBe(expected);
   });
 

@@ -123,7 +123,11 @@ describe('guardedConnector', () => {
     calls: buildConnector.Options[];
   } {
     const calls: buildConnector.Options[] = [];
-    return { connect: (options) => void calls.push(options), calls };
+    const connect: buildConnector.connector = (options, callback) => {
+      calls.push(options);
+      queueMicrotask(() => callback(new Error('recorded, not connected'), null));
+    };
+    return { connect, calls };
   }
 
   function connectThrough(
@@ -133,9 +137,9 @@ describe('guardedConnector', () => {
     const { connect, calls } = recordingConnector();
     let settled = false;
     const result = new Promise<Error | null>((resolve) => {
-      guardedConnector(policy, connect)({ hostname, protocol: 'http:', port: '80' }, (error) => {
+      guardedConnector(policy, connect)({ hostname, protocol: 'http:', port: '80' }, (...args) => {
         settled = true;
-        resolve(error);
+        resolve(args[0]);
       });
     });
     return { calls, result, synchronous: settled };

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { errorSummary } from '../../src/execution/delivery-policy.js';
 import { WebhookClient } from '../../src/execution/webhook-client.js';
 import type { WebhookOutcome } from '../../src/execution/webhook-client.js';
+import type { WebhookRequest } from '../../src/execution/webhook-request.js';
 import { DestinationPolicy } from '../../src/outbound/destination-policy.js';
 import { CanaryListener } from '../support/canary-listener.js';
 import { overrideDnsLookup } from '../support/dns-override.js';
@@ -20,7 +21,7 @@ const dnsAnswers = new Map<string, string[]>([
   [MIXED_NAME, ['127.0.0.1', '127.0.0.2']],
 ]);
 
-function post(url: string): { method: string; url: string; headers: {}; body: undefined } {
+function post(url: string): WebhookRequest {
   return { method: 'POST', url, headers: {}, body: undefined };
 }
 
