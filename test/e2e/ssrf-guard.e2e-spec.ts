@@ -178,10 +178,11 @@ describe('SSRF guard end to end: a worker without the opt-out', () => {
     // Shows that the zero above is the guard's doing: the URL, the preload's mapping and the
     // listener all work once the opt-out is on.
     await worker.stop('SIGTERM');
-    await cluster.startWorker('open-worker', {
+    const openWorker = await cluster.startWorker('open-worker', {
       ...workerEnv,
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     });
+    expect(openWorker.output()).toMatch(/WEBHOOK_ALLOW_PRIVATE_NETWORKS=true: webhooks may reach/);
     const viaName = await trigger('control name', canary.url(CANARY_NAME), 'AT_MOST_ONCE');
     const viaDecimal = await trigger('control decimal', canary.url('2130706433'), 'AT_MOST_ONCE');
     const rows = await settled([viaName, viaDecimal]);

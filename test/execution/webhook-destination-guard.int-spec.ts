@@ -78,6 +78,16 @@ describe('WebhookClient with the SSRF guard', () => {
       expect(canary.connections).toBe(0);
     });
 
+    it.each([
+      ['a literal address', '127.0.0.1', /127\.0\.0\.1 is a loopback address/],
+      ['a name', CANARY_NAME, /canary\.ssrf\.test resolved to 127\.0\.0\.1/],
+    ])('refuses https to %s before any TLS handshake', async (_name, host, message) => {
+      const url = canary.url(host).replace('http:', 'https:');
+      const outcome = await guarded().send(post(url), { timeoutMs: 5_000 });
+      expectNotAllowed(outcome, message);
+      expect(canary.connections).toBe(0);
+    });
+
     it('refuses a name whose answer mixes an allowed address with a refused one', async () => {
       const oneAllowed = new DestinationPolicy({
         allowPrivateNetworks: false,
