@@ -1,5 +1,8 @@
 // `npm run start:local`: the API + scheduler and one worker, as two processes, for a
 // single machine. Ctrl-C (or SIGTERM) stops both gracefully; if either exits, so does the other.
+// The environment is passed through unchanged, so the SSRF guard stays on unless the caller
+// opts out: `WEBHOOK_ALLOW_PRIVATE_NETWORKS=true npm run start:local` for receivers on this
+// machine (README, "Try it").
 import { spawn } from 'node:child_process';
 
 const children = ['dist/main.js', 'dist/worker.js'].map((script) =>

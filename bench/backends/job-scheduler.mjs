@@ -39,6 +39,8 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
       ADMIN_API_KEY: BENCH_ADMIN_API_KEY,
       // Counted on every request (one Redis round trip), never reached: 10 M a minute.
       API_RATE_LIMIT: '10000000',
+      // The bench receiver listens on 127.0.0.1, which the SSRF guard refuses by default.
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       ...engineEnv,
     };
   }

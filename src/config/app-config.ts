@@ -66,6 +66,13 @@ export abstract class AppConfig {
     /** Requests per API key per window, across all API replicas; 0 turns it off. */
     readonly rateLimit: { readonly limit: number; readonly windowMs: number };
   };
+  /** Which webhook destinations are allowed besides public unicast (docs/security.md). */
+  abstract readonly destinations: {
+    /** Lets loopback, RFC 1918, carrier-grade NAT and unique local addresses through. */
+    readonly allowPrivateNetworks: boolean;
+    /** Ranges allowed while the guard stays on, normalised (`10.0.0.0/8`, `fd00::/8`). */
+    readonly allowedCidrs: readonly string[];
+  };
   abstract readonly log: {
     readonly level: LogLevel;
     readonly format: LogFormat;

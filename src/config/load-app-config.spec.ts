@@ -17,6 +17,34 @@ describe('loadAppConfig', () => {
     expect(config.redis).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0 });
     expect(config.worker).toEqual({ poolSize: 10, httpTimeoutSeconds: 90 });
     expect(config.log).toEqual({ level: 'log', format: 'text' });
+    // The SSRF guard is on, with no exceptions, unless an operator says otherwise.
+    expect(config.destinations).toEqual({ allowPrivateNetworks: false, allowedCidrs: [] });
+  });
+
+  it('reads the SSRF guard settings, normalising the CIDRs', () => {
+    const config = loadAppConfig({
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      WEBHOOK_ALLOWED_CIDRS: ' 10.0.0.0/8, fd00:0:0::/8 ,,169.254.169.254/32',
+    });
+    expect(config.destinations).toEqual({
+      allowPrivateNetworks: true,
+      allowedCidrs: ['10.0.0.0/8', 'fd00::/8', '169.254.169.254/32'],
+    });
+  });
+
+  it.each(['10.0.0.0', '10.1/16', '012.0.0.0/8', '10.0.0.0/33', 'fd00::/129', 'internal'])(
+    'refuses %j in WEBHOOK_ALLOWED_CIDRS, naming the variable',
+    (entry) => {
+      expect(() => loadAppConfig({ WEBHOOK_ALLOWED_CIDRS: `192.168.0.0/16,${entry}` })).toThrow(
+        `WEBHOOK_ALLOWED_CIDRS must be a comma-separated list of CIDRs such as 10.0.0.0/8 or fd00::/8 (got "${entry}")`,
+      );
+    },
+  );
+
+  it('refuses a WEBHOOK_ALLOW_PRIVATE_NETWORKS that is not a boolean', () => {
+    expect(() => loadAppConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'sometimes' })).toThrow(
+      'WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false',
+    );
   });
 
   it('reads every variable the brief names', () => {

@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { AppConfig, DbSslMode, LogFormat, LogLevel } from './app-config.js';
 import { InvalidConfigurationError } from './invalid-configuration.error.js';
 
@@ -84,6 +85,10 @@ export function loadAppConfig(env: Env): AppConfig {
         limit: reader.integer('API_RATE_LIMIT', 6000, 0, 10_000_000),
         windowMs: reader.integer('API_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400) * 1000,
       },
+    },
+    destinations: {
+      allowPrivateNetworks: reader.boolean('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+      allowedCidrs: reader.cidrList('WEBHOOK_ALLOWED_CIDRS'),
     },
     log: {
       level: reader.oneOf<LogLevel>(
@@ -176,6 +181,30 @@ class EnvReader {
     if ((allowed as readonly string[]).includes(resolved)) return resolved as T;
     this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
     return fallback;
+  }
+
+  /**
+   * A comma-separated list of CIDRs, each normalised by ipaddr.js. IPv4 must be four-part
+   * decimal: ipaddr.js also reads `10.1/16` and `012.0.0.0/8` (octal), and a range an
+   * operator did not mean to open is worse than a refused boot.
+   */
+  cidrList(name: string): readonly string[] {
+    const value = this.raw(name);
+    if (value === undefined) return [];
+    const cidrs: string[] = [];
+    for (const entry of value.split(',').map((part) => part.trim())) {
+      if (entry === '') continue;
+      const valid = ipaddr.IPv4.isValidCIDRFourPartDecimal(entry) || ipaddr.IPv6.isValidCIDR(entry);
+      if (!valid) {
+        this.problems.push(
+          `${name} must be a comma-separated list of CIDRs such as 10.0.0.0/8 or fd00::/8 (got "${entry}")`,
+        );
+        continue;
+      }
+      const [address, prefixLength] = ipaddr.parseCIDR(entry);
+      cidrs.push(`${address.toString()}/${prefixLength}`);
+    }
+    return cidrs;
   }
 
   url(name: string, protocols: readonly string[]): URL | undefined {

@@ -3,9 +3,12 @@ import type { RetryPolicy } from '../database/entities/job.entity.js';
 import {
   MAX_RETRY_AFTER_MS,
   classifyOutcome,
+  decideAttemptStatus,
   errorSummary,
   retryDelayMs,
 } from './delivery-policy.js';
+import type { AttemptContext } from './delivery-policy.js';
+import type { AttemptStatus } from './execution.repository.js';
 import { parseRetryAfter } from './webhook-client.js';
 import type { WebhookOutcome } from './webhook-client.js';
 
@@ -66,6 +69,66 @@ describe('classifyOutcome', () => {
     ['a shutdown abort', { kind: 'aborted', durationMs: 40, requestSent: true }],
   ])('%s is retryable', (_name, outcome) => {
     expect(classifyOutcome(outcome)).toBe('retryable');
+  });
+});
+
+const notAllowed: WebhookOutcome = {
+  kind: 'not-allowed',
+  durationMs: 1,
+  error:
+    'destination not allowed: 127.0.0.1 is a loopback address (WEBHOOK_ALLOWED_CIDRS / WEBHOOK_ALLOW_PRIVATE_NETWORKS)',
+  requestSent: false,
+};
+
+describe('decideAttemptStatus', () => {
+  const alo = (attemptsUsed: number, maxAttempts = 3): AttemptContext => ({
+    executionType: 'AT_LEAST_ONCE',
+    attemptsUsed,
+    maxAttempts,
+  });
+  const amo = (attemptsUsed: number, maxAttempts = 3): AttemptContext => ({
+    executionType: 'AT_MOST_ONCE',
+    attemptsUsed,
+    maxAttempts,
+  });
+  const refused: WebhookOutcome = {
+    kind: 'network-error',
+    durationMs: 1,
+    error: 'connection refused',
+    requestSent: false,
+  };
+  const reset: WebhookOutcome = {
+    kind: 'network-error',
+    durationMs: 9,
+    error: 'connection reset',
+    requestSent: true,
+  };
+
+  it.each<[string, AttemptStatus, AttemptContext, WebhookOutcome]>([
+    // The SSRF guard's refusal (issue 7): AT_MOST_ONCE ends at once although nothing was
+    // sent; AT_LEAST_ONCE is retried per its policy, then fails (and is dead-lettered).
+    ['AT_MOST_ONCE, destination not allowed, attempts left', 'FAILED', amo(1), notAllowed],
+    ['AT_LEAST_ONCE, destination not allowed, attempt 1 of 2', 'RETRYING', alo(1, 2), notAllowed],
+    ['AT_LEAST_ONCE, destination not allowed, attempt 2 of 2', 'FAILED', alo(2, 2), notAllowed],
+    ['AT_LEAST_ONCE, destination not allowed, single attempt', 'FAILED', alo(1, 1), notAllowed],
+    // The rest of the table, unchanged by the guard.
+    ['AT_MOST_ONCE, connection refused (never sent)', 'RETRYING', amo(1), refused],
+    ['AT_MOST_ONCE, reset after sending', 'FAILED', amo(1), reset],
+    ['AT_MOST_ONCE, HTTP 503', 'FAILED', amo(1), response(503)],
+    ['AT_MOST_ONCE, connection refused, attempts spent', 'FAILED', amo(3), refused],
+    ['AT_LEAST_ONCE, reset after sending', 'RETRYING', alo(1), reset],
+    ['AT_LEAST_ONCE, HTTP 503', 'RETRYING', alo(2), response(503)],
+    ['AT_LEAST_ONCE, HTTP 503, attempts spent', 'FAILED', alo(3), response(503)],
+    ['AT_LEAST_ONCE, HTTP 400', 'FAILED', alo(1), response(400)],
+    ['AT_LEAST_ONCE, HTTP 302', 'FAILED', alo(1), response(302)],
+    ['AT_MOST_ONCE, HTTP 200', 'SUCCEEDED', amo(1), response(200)],
+    ['AT_LEAST_ONCE, HTTP 204 on the last attempt', 'SUCCEEDED', alo(3), response(204)],
+  ])('%s → %s', (_name, expected, context, outcome) => {
+    expect(decideAttemptStatus(context, outcome)).toBe(expected);
+  });
+
+  it('classifies a refused destination as its own outcome class', () => {
+    expect(classifyOutcome(notAllowed)).toBe('not-allowed');
   });
 });
 
@@ -222,6 +285,10 @@ describe('errorSummary', () => {
     [
       { kind: 'aborted', durationMs: 250, requestSent: true },
       'aborted by worker shutdown after 250 ms (request sent)',
+    ],
+    [
+      notAllowed,
+      'destination not allowed: 127.0.0.1 is a loopback address (WEBHOOK_ALLOWED_CIDRS / WEBHOOK_ALLOW_PRIVATE_NETWORKS) (request not sent)',
     ],
   ])('%j → %s', (outcome, expected) => {
     expect(errorSummary(outcome)).toBe(expected);

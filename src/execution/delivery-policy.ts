@@ -1,12 +1,14 @@
-import type { RetryPolicy } from '../database/entities/job.entity.js';
+import type { ExecutionType, RetryPolicy } from '../database/entities/job.entity.js';
+import type { AttemptStatus } from './execution.repository.js';
 import type { WebhookOutcome } from './webhook-client.js';
 
 /**
  * What an attempt's outcome means for delivery (brief, "The webhook request"). `retryable`
  * says another attempt could succeed; whether one is made is the execution type's call
- * (AT_MOST_ONCE never resends an outcome with `requestSent`).
+ * (AT_MOST_ONCE never resends an outcome with `requestSent`). `not-allowed`: the SSRF guard
+ * refused the destination; issue 7 gives it its own rule (see `decideAttemptStatus`).
  */
-export type OutcomeClass = 'success' | 'retryable' | 'final';
+export type OutcomeClass = 'success' | 'retryable' | 'final' | 'not-allowed';
 
 /**
  * The longest `Retry-After` honoured: 1 hour. Longer values are more often a bug (milliseconds
@@ -25,7 +27,44 @@ export function classifyOutcome(outcome: WebhookOutcome): OutcomeClass {
     case 'aborted':
       // The worker is shutting down; the receiver did nothing wrong.
       return 'retryable';
+    case 'not-allowed':
+      return 'not-allowed';
   }
+}
+
+export interface AttemptContext {
+  executionType: ExecutionType;
+  /** Attempts made within the current retry budget, this one included (1-based). */
+  attemptsUsed: number;
+  maxAttempts: number;
+}
+
+/**
+ * The execution's status after an attempt.
+ *
+ * - AT_LEAST_ONCE retries what is retryable while attempts remain.
+ * - AT_MOST_ONCE retries only a failure that certainly happened before the request left
+ *   (e.g. connection refused): anything that may have reached the receiver is final.
+ * - A destination the SSRF guard refused was never sent either, yet AT_MOST_ONCE ends
+ *   FAILED at once (issue 7): the refusal is the operator's policy, not a network hiccup
+ *   that the next attempt may miss, and an AT_MOST_ONCE job asks for a prompt verdict.
+ *   AT_LEAST_ONCE keeps its promise to persist: it is retried per its policy (the name may
+ *   resolve elsewhere by then, or the operator may allow the range), then dead-lettered.
+ */
+export function decideAttemptStatus(
+  context: AttemptContext,
+  outcome: WebhookOutcome,
+): AttemptStatus {
+  const verdict = classifyOutcome(outcome);
+  if (verdict === 'success') return 'SUCCEEDED';
+  const attemptsLeft = context.attemptsUsed < context.maxAttempts;
+  if (verdict === 'final' || !attemptsLeft) return 'FAILED';
+  if (verdict === 'not-allowed') {
+    return context.executionType === 'AT_LEAST_ONCE' ? 'RETRYING' : 'FAILED';
+  }
+  if (context.executionType === 'AT_LEAST_ONCE') return 'RETRYING';
+  const neverSent = outcome.kind !== 'response' && !outcome.requestSent;
+  return neverSent ? 'RETRYING' : 'FAILED';
 }
 
 export function classifyStatus(status: number): OutcomeClass {
@@ -84,6 +123,8 @@ export function errorSummary(outcome: WebhookOutcome): string {
       return `${outcome.error} (${sentNote(outcome.requestSent)})`;
     case 'aborted':
       return `aborted by worker shutdown after ${outcome.durationMs} ms (${sentNote(outcome.requestSent)})`;
+    case 'not-allowed':
+      return `${outcome.error} (${sentNote(outcome.requestSent)})`;
   }
 }
 

@@ -1,12 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ExecutionQueue } from '../queue/execution-queue.js';
 import { AttemptRecorder } from './attempt-recorder.js';
-import { classifyOutcome, errorSummary, retryDelayMs } from './delivery-policy.js';
+import {
+  classifyOutcome,
+  decideAttemptStatus,
+  errorSummary,
+  retryDelayMs,
+} from './delivery-policy.js';
 import type { AttemptResult, AttemptStatus, ClaimedExecution } from './execution.repository.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { ExecutionMetrics } from './execution.metrics.js';
 import { WebhookClient } from './webhook-client.js';
-import type { WebhookOutcome } from './webhook-client.js';
 import { buildWebhookRequest } from './webhook-request.js';
 import { WorkerIdentity } from './worker-identity.js';
 
@@ -75,7 +79,14 @@ export class DeliveryService {
       return;
     }
 
-    const status = this.decide(execution, attempt, outcome);
+    const status = decideAttemptStatus(
+      {
+        executionType: execution.executionType,
+        attemptsUsed: attempt - execution.attemptBase,
+        maxAttempts: execution.retryPolicy.maxAttempts,
+      },
+      outcome,
+    );
     const delayMs =
       status === 'RETRYING'
         ? retryDelayMs(
@@ -121,24 +132,5 @@ export class DeliveryService {
       case 'FAILED':
         return this.queue.deadLetter(id, token);
     }
-  }
-
-  /**
-   * AT_LEAST_ONCE retries what the brief calls retryable while attempts remain.
-   * AT_MOST_ONCE retries only a failure that certainly happened before the request left
-   * (e.g. connection refused): anything that may have reached the receiver is final.
-   */
-  private decide(
-    execution: ClaimedExecution,
-    attempt: number,
-    outcome: WebhookOutcome,
-  ): AttemptStatus {
-    const verdict = classifyOutcome(outcome);
-    if (verdict === 'success') return 'SUCCEEDED';
-    const attemptsLeft = attempt - execution.attemptBase < execution.retryPolicy.maxAttempts;
-    if (verdict === 'final' || !attemptsLeft) return 'FAILED';
-    if (execution.executionType === 'AT_LEAST_ONCE') return 'RETRYING';
-    const neverSent = outcome.kind !== 'response' && !outcome.requestSent;
-    return neverSent ? 'RETRYING' : 'FAILED';
   }
 }

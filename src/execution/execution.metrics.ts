@@ -11,7 +11,7 @@ export class ExecutionMetrics {
   constructor(registry: Registry) {
     this.attempts = new Counter({
       name: 'jobsched_attempts_total',
-      help: 'Webhook attempts by outcome (success, retryable, final, aborted)',
+      help: 'Webhook attempts by outcome (success, retryable, final, not-allowed: refused by the SSRF guard)',
       labelNames: ['outcome'],
       registers: [registry],
     });

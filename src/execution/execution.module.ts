@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { DestinationPolicy } from '../outbound/destination-policy.js';
+import { DestinationPolicyModule } from '../outbound/destination-policy.module.js';
 import { QueueModule } from '../queue/queue.module.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 import { DeliveryService } from './delivery.service.js';
@@ -12,16 +14,16 @@ import { WorkerLoopService } from './worker-loop.service.js';
 
 /** Claims due executions and sends the webhooks: runs inside `node dist/worker.js`. */
 @Module({
-  imports: [DatabaseModule, QueueModule],
+  imports: [DatabaseModule, QueueModule, DestinationPolicyModule],
   providers: [
     WorkerIdentity,
     {
       provide: WebhookClient,
-      inject: [AppConfig],
+      inject: [AppConfig, DestinationPolicy],
       // One keep-alive connection per concurrent request: with undici's default of 10 per
       // origin, a pool of 500 queued ~160 ms behind 10 sockets (docs/benchmarks.md).
-      useFactory: (config: AppConfig) =>
-        new WebhookClient({ connectionsPerOrigin: config.worker.poolSize }),
+      useFactory: (config: AppConfig, destinations: DestinationPolicy) =>
+        new WebhookClient({ connectionsPerOrigin: config.worker.poolSize, destinations }),
     },
     ExecutionRepository,
     AttemptRecorder,

@@ -3,6 +3,9 @@ import { Agent } from 'undici';
 import type { Dispatcher } from 'undici';
 import { SystemClock } from '../common/clock.js';
 import type { Clock } from '../common/clock.js';
+import { DestinationNotAllowedError } from '../outbound/destination-not-allowed.error.js';
+import { DestinationPolicy } from '../outbound/destination-policy.js';
+import { guardedConnector } from './guarded-connector.js';
 import type { WebhookRequest } from './webhook-request.js';
 
 /**
@@ -22,7 +25,13 @@ export type WebhookOutcome =
     }
   | { kind: 'timeout'; durationMs: number; timeoutMs: number; requestSent: boolean }
   | { kind: 'network-error'; durationMs: number; error: string; requestSent: boolean }
-  | { kind: 'aborted'; durationMs: number; requestSent: boolean };
+  | { kind: 'aborted'; durationMs: number; requestSent: boolean }
+  /**
+   * The SSRF guard refused every way to the destination at connect time (a literal internal
+   * address, or a name that resolved to one): no socket was opened, nothing was sent.
+   * `error` is the guard's log-safe message, naming the address and its class.
+   */
+  | { kind: 'not-allowed'; durationMs: number; error: string; requestSent: false };
 
 export interface SendOptions {
   /**
@@ -46,6 +55,12 @@ export interface WebhookClientOptions {
   keepAliveTimeoutMs?: number;
   /** Reference time for a `Retry-After` date when the response has no `Date` header. */
   clock?: Clock;
+  /**
+   * Which addresses may be connected to (the SSRF guard). Default: public unicast only;
+   * the worker passes the one built from `WEBHOOK_ALLOW_PRIVATE_NETWORKS` and
+   * `WEBHOOK_ALLOWED_CIDRS`.
+   */
+  destinations?: DestinationPolicy;
 }
 
 /**
@@ -64,8 +79,10 @@ const RESPONSE_DRAIN_BYTES = 64 * 1024;
 /**
  * Sends webhook attempts over one undici `Agent`: keep-alive sockets, at most
  * `connectionsPerOrigin` per origin, no redirects (undici 7 follows them only through its
- * redirect interceptor, which is not installed: a 3xx is the receiver's final answer).
- * `send` never throws for HTTP or network failures; it describes them.
+ * redirect interceptor, which is not installed: a 3xx is the receiver's final answer, so a
+ * `Location` pointing inside the network is never visited), and every new connection
+ * judged by the SSRF guard (`guardedConnector`). `send` never throws for HTTP or network
+ * failures; it describes them.
  */
 export class WebhookClient {
   private readonly agent: Agent;
@@ -78,6 +95,7 @@ export class WebhookClient {
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
       // The body is bounded by `ResponseCollector` itself, with a reusable socket when small.
       maxResponseSize: -1,
+      connect: guardedConnector(options.destinations ?? DestinationPolicy.publicOnly()),
     });
   }
 
@@ -228,6 +246,13 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     if (this.status !== null) {
       // The receiver answered; only the rest of the body was lost (or cut off by us).
       this.settleResponse();
+    } else if (error instanceof DestinationNotAllowedError) {
+      this.settle({
+        kind: 'not-allowed',
+        durationMs: this.params.elapsed(),
+        error: error.message,
+        requestSent: false,
+      });
     } else if (isUndiciTimeout(error)) {
       this.settleTimeout();
     } else {

@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../common/invalid-request.error.js';
 import type { JobEntity, RetryPolicy } from '../database/entities/job.entity.js';
+import type { DestinationPolicy } from '../outbound/destination-policy.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
 import { DEFAULT_RETRY_POLICY } from './dto/retry-policy.dto.js';
 import type { RetryPolicyDto } from './dto/retry-policy.dto.js';
@@ -12,7 +13,29 @@ const NULLABLE_FIELDS = new Set(['description', 'httpBody', 'misfireWindowSecond
  * would be after the change, before anything is written.
  */
 export class JobDefinitionRules {
-  constructor(readonly maxTimeoutSeconds: number) {}
+  constructor(
+    readonly maxTimeoutSeconds: number,
+    private readonly destinations: DestinationPolicy,
+  ) {}
+
+  /**
+   * The SSRF guard's early check, on a URL being set (create, or a PATCH of `httpUrl`): what
+   * the URL alone shows to be internal is refused now, with a 400, instead of failing every
+   * attempt later. It is a convenience: the worker judges every resolved address again at
+   * connect time, which is the check that counts (a name can resolve anywhere later).
+   * Not re-run on a PATCH that leaves `httpUrl` alone, so that a job stored before the guard
+   * was tightened can still be paused or deleted.
+   */
+  checkDestination(httpUrl: string): void {
+    // The shape (absolute, http or https) was validated with the DTO.
+    const refusal = this.destinations.refusalForUrl(new URL(httpUrl));
+    if (refusal !== undefined) {
+      throw new InvalidRequestError(
+        'httpUrl',
+        `httpUrl is not an allowed destination: ${refusal.reason}`,
+      );
+    }
+  }
 
   rejectNulls(input: Partial<CreateJobDto>): void {
     for (const [field, value] of Object.entries(input)) {

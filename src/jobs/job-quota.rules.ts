@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { parseCronExpression } from '../cron/cron-expression.js';
 import type { TenantQuotas } from '../database/entities/tenant.entity.js';
+import type { TenantScope } from '../tenancy/principal.js';
 import { QuotaExceededError } from '../tenancy/quota-exceeded.error.js';
+import { TenantRepository } from '../tenancy/tenant.repository.js';
 
 /**
  * Fires sampled to find an expression's shortest interval. Irregular expressions repeat
@@ -14,7 +16,14 @@ const INTERVAL_SAMPLE = 200;
 /** A tenant's creation quotas: checked before a job is written. */
 @Injectable()
 export class JobQuotaRules {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly tenants: TenantRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  of(scope: TenantScope): Promise<TenantQuotas> {
+    return this.tenants.quotasOf(scope.tenantId);
+  }
 
   checkInterval(quotas: TenantQuotas, cronExpression: string, timezone: string): void {
     const minimum = quotas.minIntervalSeconds;

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { Clock, SystemClock } from '../common/clock.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { AppConfig } from '../config/app-config.js';
+import { DestinationPolicy } from '../outbound/destination-policy.js';
+import { DestinationPolicyModule } from '../outbound/destination-policy.module.js';
 import { QueueModule } from '../queue/queue.module.js';
 import { TenancyModule } from '../tenancy/tenancy.module.js';
 import { CronController } from './cron.controller.js';
@@ -14,6 +17,7 @@ import { IdempotencyKeyReaper } from './idempotency-key-reaper.service.js';
 import { IdempotentRequests } from './idempotent-requests.service.js';
 import { JobAuditRepository } from './job-audit.repository.js';
 import { JobAuditService } from './job-audit.service.js';
+import { JobDefinitionRules } from './job-definition.rules.js';
 import { JobQuotaRules } from './job-quota.rules.js';
 import { JobRepository } from './job.repository.js';
 import { JobScheduleService } from './job-schedule.service.js';
@@ -21,7 +25,7 @@ import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 
 @Module({
-  imports: [DatabaseModule, QueueModule, TenancyModule],
+  imports: [DatabaseModule, QueueModule, TenancyModule, DestinationPolicyModule],
   controllers: [JobsController, CronController, ExecutionsController],
   providers: [
     { provide: Clock, useClass: SystemClock },
@@ -29,6 +33,12 @@ import { JobsService } from './jobs.service.js';
     JobAuditRepository,
     JobAuditService,
     JobQuotaRules,
+    {
+      provide: JobDefinitionRules,
+      inject: [AppConfig, DestinationPolicy],
+      useFactory: (config: AppConfig, destinations: DestinationPolicy) =>
+        new JobDefinitionRules(config.worker.httpTimeoutSeconds, destinations),
+    },
     IdempotencyRepository,
     IdempotentRequests,
     IdempotencyKeyReaper,

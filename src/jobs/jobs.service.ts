@@ -4,13 +4,11 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { NotFoundError } from '../common/not-found.error.js';
 import { PreconditionFailedError } from '../common/precondition-failed.error.js';
-import { AppConfig } from '../config/app-config.js';
 import { parseCronExpression } from '../cron/cron-expression.js';
 import type { AuditAction, AuditChange } from '../database/entities/job-audit-event.entity.js';
 import type { JobEntity } from '../database/entities/job.entity.js';
 import { ExecutionQueue } from '../queue/execution-queue.js';
 import type { Principal, TenantScope } from '../tenancy/principal.js';
-import { TenantRepository } from '../tenancy/tenant.repository.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
 import type { JobListResponse, JobResponse } from './dto/job-responses.dto.js';
 import type { ListJobsQueryDto } from './dto/job-queries.dto.js';
@@ -33,20 +31,15 @@ const UNAUDITED_FIELDS = new Set(['nextRunAt', 'updatedAt', 'createdAt', 'versio
  */
 @Injectable()
 export class JobsService {
-  private readonly rules: JobDefinitionRules;
-
   constructor(
     private readonly jobs: JobRepository,
     private readonly audit: JobAuditRepository,
-    private readonly tenants: TenantRepository,
     private readonly idempotent: IdempotentRequests,
+    private readonly rules: JobDefinitionRules,
     private readonly quotas: JobQuotaRules,
     private readonly clock: Clock,
     private readonly queue: ExecutionQueue,
-    config: AppConfig,
-  ) {
-    this.rules = new JobDefinitionRules(config.worker.httpTimeoutSeconds);
-  }
+  ) {}
 
   async create(
     caller: Principal,
@@ -72,7 +65,8 @@ export class JobsService {
       isActive: input.isActive ?? true,
     } satisfies Partial<JobEntity>;
     this.rules.check(candidate);
-    const quotas = await this.tenants.quotasOf(caller.tenantId);
+    this.rules.checkDestination(candidate.httpUrl);
+    const quotas = await this.quotas.of(caller);
     this.quotas.checkInterval(quotas, candidate.cronExpression, candidate.timezone);
     return this.idempotent.run(caller, 'create-job', idempotencyKey, input, async (manager) => {
       const saved = await this.jobs.insert(manager, caller, candidate, quotas.maxJobs);
@@ -122,7 +116,7 @@ export class JobsService {
       this.apply(job, change, scheduleChanged);
       this.rules.check(job);
       if (scheduleChanged) {
-        const quotas = await this.tenants.quotasOf(caller.tenantId);
+        const quotas = await this.quotas.of(caller);
         this.quotas.checkInterval(quotas, job.cronExpression, job.timezone);
       }
       const saved = await this.jobs.save(manager, job);
@@ -187,7 +181,10 @@ export class JobsService {
       job.cronExpression = parseCronExpression(change.cronExpression, job.timezone).expression;
     }
     if (change.httpMethod !== undefined) job.httpMethod = change.httpMethod;
-    if (change.httpUrl !== undefined) job.httpUrl = change.httpUrl;
+    if (change.httpUrl !== undefined) {
+      this.rules.checkDestination(change.httpUrl);
+      job.httpUrl = change.httpUrl;
+    }
     if (change.httpHeaders !== undefined) job.httpHeaders = change.httpHeaders;
     if (change.httpBody !== undefined) job.httpBody = change.httpBody;
     if (change.executionType !== undefined) job.executionType = change.executionType;

@@ -20,6 +20,8 @@ function serviceEnv(databaseName: string, port: number): Record<string, string> 
     SERVER_PORT: String(port),
     LOG_FORMAT: 'json',
     ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+    // The jobs below point at 127.0.0.1:9, which the SSRF guard refuses by default.
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
   };
 }
 

@@ -7,6 +7,7 @@ import { errorSummary } from '../../src/execution/delivery-policy.js';
 import { RESPONSE_EXCERPT_BYTES, WebhookClient } from '../../src/execution/webhook-client.js';
 import type { WebhookOutcome } from '../../src/execution/webhook-client.js';
 import { buildWebhookRequest } from '../../src/execution/webhook-request.js';
+import { DestinationPolicy } from '../../src/outbound/destination-policy.js';
 import type { WebhookRequest, WebhookRequestInput } from '../../src/execution/webhook-request.js';
 import { freePort } from '../support/service-process.js';
 
@@ -147,7 +148,11 @@ describe('WebhookClient against a real receiver', () => {
     // One connection makes reuse and slot release observable. (With a pool of several, a
     // request sent in the same event-loop turn as the previous response ended gets a new
     // socket: undici waits one turn before reusing one.)
-    client = new WebhookClient({ connectionsPerOrigin: 1 });
+    // The receiver is on loopback: the SSRF guard's opt-out, as in development.
+    client = new WebhookClient({
+      connectionsPerOrigin: 1,
+      destinations: new DestinationPolicy({ allowPrivateNetworks: true, allowedCidrs: [] }),
+    });
   });
 
   afterEach(async () => {

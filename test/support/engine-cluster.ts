@@ -14,7 +14,8 @@ export interface NamedProcess extends ServiceProcess {
 /**
  * Real `dist/main.js` (API + scheduler) and `dist/worker.js` processes on a database and a
  * Redis key prefix of their own. Timings are shortened so failover and lease expiry happen
- * within a test: lock TTL 2 s, worker lease 3 s, scheduler pass every 100 ms.
+ * within a test: lock TTL 2 s, worker lease 3 s, scheduler pass every 100 ms. The SSRF
+ * guard's opt-out is on (loopback receivers).
  */
 export class EngineCluster {
   readonly processes: NamedProcess[] = [];
@@ -57,6 +58,9 @@ export class EngineCluster {
         WORKER_SHUTDOWN_GRACE_MS: '2000',
         LOG_LEVEL: 'log',
         ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+        // Receivers are on 127.0.0.1, which the SSRF guard refuses by default. A process can
+        // override it (the guard's own end-to-end test starts its worker with 'false').
+        WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
         ...env,
       },
       drop,

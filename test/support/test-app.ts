@@ -54,6 +54,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     // API tests are about the API: the scheduler runs only where a test asks for it.
     SCHEDULER_ENABLED: 'false',
     ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+    // Fixtures point jobs at loopback receivers (127.0.0.1:9), which the SSRF guard refuses
+    // by default; tests of the guard itself pass 'false'.
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     ...env,
   });
   const config: AppConfig = { ...base, database: { ...database, migrateOnBoot: false } };

@@ -61,7 +61,11 @@ export class CreateJobDto {
   @IsIn(HTTP_METHODS)
   httpMethod?: HttpMethod;
 
-  @ApiProperty({ description: 'http or https URL.', example: 'https://example.com/hooks/report' })
+  @ApiProperty({
+    description:
+      'http or https URL. Internal destinations are refused (SSRF guard): a literal loopback, private, link-local or other non-public address in any encoding, or a localhost name, is a 400 here; a name that resolves to one fails each attempt with "destination not allowed". Operators relax this with WEBHOOK_ALLOW_PRIVATE_NETWORKS or WEBHOOK_ALLOWED_CIDRS.',
+    example: 'https://example.com/hooks/report',
+  })
   @IsWebhookUrl()
   httpUrl!: string;
 
