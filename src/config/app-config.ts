@@ -38,6 +38,15 @@ export abstract class AppConfig {
     /** Upper bound for a job's `timeoutSeconds`, and the default HTTP timeout. */
     readonly httpTimeoutSeconds: number;
   };
+  /** Per-destination protection (a destination is a URL origin: scheme, host and port). */
+  abstract readonly destinations: {
+    /** Concurrent requests per destination per worker; more wait for a permit. */
+    readonly maxConcurrency: number;
+    /** Consecutive connection failures or 5xx from one destination that open its breaker. */
+    readonly breakerFailureThreshold: number;
+    /** How long an open breaker delays attempts before it lets one probe through. */
+    readonly breakerCooldownMs: number;
+  };
   abstract readonly scheduler: {
     /** This process competes for leadership (false: an API-only replica). */
     readonly enabled: boolean;
