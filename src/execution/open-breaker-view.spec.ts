@@ -27,4 +27,13 @@ describe('OpenBreakerView (the open-destinations gauge)', () => {
     now = 110_001;
     expect(view.count()).toBe(0);
   });
+
+  it('sweeps stale entries as it observes, even if the gauge is never read', () => {
+    let now = 0;
+    const view = new OpenBreakerView(60_000, () => now);
+    for (let i = 0; i < 100; i++) view.observe(`https://d${i}`, 'open');
+    now = 120_000;
+    view.observe('https://fresh', 'open');
+    expect(view.size).toBe(1);
+  });
 });
