@@ -18,7 +18,14 @@ import { BENCH_ADMIN_API_KEY, freePort, jsonRequest } from '../lib/util.mjs';
 const QUIET_CRON = '0 0 0 1 1 *';
 
 export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {}) {
-  const engineEnv = { WORKER_POOL_SIZE: String(poolSize), ...env };
+  const engineEnv = {
+    WORKER_POOL_SIZE: String(poolSize),
+    // Every job of the benchmark calls one receiver: the per-destination cap (half the pool
+    // by default) would measure the cap, not the engine. The cap's own behaviour is tested
+    // in test/e2e/destination-concurrency.e2e-spec.ts.
+    WEBHOOK_MAX_CONCURRENCY_PER_DESTINATION: String(poolSize),
+    ...env,
+  };
 
   function baseEnv(ctx, deployment) {
     const { db, redis } = ctx.settings;

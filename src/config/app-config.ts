@@ -38,6 +38,22 @@ export abstract class AppConfig {
     /** Upper bound for a job's `timeoutSeconds`, and the default HTTP timeout. */
     readonly httpTimeoutSeconds: number;
   };
+  /**
+   * Webhook destinations: which are allowed besides public unicast (docs/security.md), and
+   * per-destination protection (a destination is a URL origin: scheme, host and port).
+   */
+  abstract readonly destinations: {
+    /** Lets loopback, RFC 1918, carrier-grade NAT and unique local addresses through. */
+    readonly allowPrivateNetworks: boolean;
+    /** Ranges allowed while the guard stays on, normalised (`10.0.0.0/8`, `fd00::/8`). */
+    readonly allowedCidrs: readonly string[];
+    /** Concurrent requests per destination per worker; more wait for a permit. */
+    readonly maxConcurrency: number;
+    /** Consecutive connection failures or 5xx from one destination that open its breaker. */
+    readonly breakerFailureThreshold: number;
+    /** How long an open breaker delays attempts before it lets one probe through. */
+    readonly breakerCooldownMs: number;
+  };
   abstract readonly scheduler: {
     /** This process competes for leadership (false: an API-only replica). */
     readonly enabled: boolean;
@@ -65,13 +81,6 @@ export abstract class AppConfig {
     readonly metricsBearerToken: string | undefined;
     /** Requests per API key per window, across all API replicas; 0 turns it off. */
     readonly rateLimit: { readonly limit: number; readonly windowMs: number };
-  };
-  /** Which webhook destinations are allowed besides public unicast (docs/security.md). */
-  abstract readonly destinations: {
-    /** Lets loopback, RFC 1918, carrier-grade NAT and unique local addresses through. */
-    readonly allowPrivateNetworks: boolean;
-    /** Ranges allowed while the guard stays on, normalised (`10.0.0.0/8`, `fd00::/8`). */
-    readonly allowedCidrs: readonly string[];
   };
   abstract readonly log: {
     readonly level: LogLevel;

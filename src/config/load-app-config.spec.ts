@@ -16,6 +16,13 @@ describe('loadAppConfig', () => {
     });
     expect(config.redis).toMatchObject({ host: '127.0.0.1', port: 6379, db: 0 });
     expect(config.worker).toEqual({ poolSize: 10, httpTimeoutSeconds: 90 });
+    expect(config.destinations).toEqual({
+      allowPrivateNetworks: false,
+      allowedCidrs: [],
+      maxConcurrency: 5,
+      breakerFailureThreshold: 5,
+      breakerCooldownMs: 30_000,
+    });
     expect(config.log).toEqual({ level: 'log', format: 'text' });
     // The SSRF guard is on, with no exceptions, unless an operator says otherwise.
     expect(config.destinations).toEqual({ allowPrivateNetworks: false, allowedCidrs: [] });
@@ -44,6 +51,33 @@ describe('loadAppConfig', () => {
   it('refuses a WEBHOOK_ALLOW_PRIVATE_NETWORKS that is not a boolean', () => {
     expect(() => loadAppConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'sometimes' })).toThrow(
       'WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false',
+    );
+  });
+
+  it('reads the per-destination protection, its cap defaulting to half the pool', () => {
+    expect(loadAppConfig({ WORKER_POOL_SIZE: '500' }).destinations.maxConcurrency).toBe(250);
+    expect(loadAppConfig({ WORKER_POOL_SIZE: '1' }).destinations.maxConcurrency).toBe(1);
+    expect(
+      loadAppConfig({
+        WORKER_POOL_SIZE: '500',
+        WEBHOOK_MAX_CONCURRENCY_PER_DESTINATION: '500',
+        WEBHOOK_BREAKER_FAILURES: '3',
+        WEBHOOK_BREAKER_COOLDOWN_SECONDS: '2',
+      }).destinations,
+    ).toEqual({ maxConcurrency: 500, breakerFailureThreshold: 3, breakerCooldownMs: 2_000 });
+  });
+
+  it.each([
+    ['WEBHOOK_MAX_CONCURRENCY_PER_DESTINATION', '0'],
+    ['WEBHOOK_MAX_CONCURRENCY_PER_DESTINATION', '1001'],
+    ['WEBHOOK_BREAKER_FAILURES', '0'],
+    ['WEBHOOK_BREAKER_FAILURES', 'five'],
+    ['WEBHOOK_BREAKER_COOLDOWN_SECONDS', '0'],
+    ['WEBHOOK_BREAKER_COOLDOWN_SECONDS', '3601'],
+    ['WEBHOOK_BREAKER_COOLDOWN_SECONDS', '1.5'],
+  ])('refuses %s=%s, naming it', (name, value) => {
+    expect(() => loadAppConfig({ [name]: value })).toThrow(
+      expect.objectContaining({ problems: [expect.stringContaining(name)] }),
     );
   });
 

@@ -14,6 +14,8 @@ export function loadAppConfig(env: Env): AppConfig {
   const databaseUrl = reader.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const redisUrl = reader.url('REDIS_URL', ['redis:', 'rediss:']);
 
+  const poolSize = reader.integer('WORKER_POOL_SIZE', 10, 1, 1000);
+
   const config: AppConfig = {
     environment: reader.string('ENVIRONMENT', 'development'),
     server: {
@@ -57,8 +59,22 @@ export function loadAppConfig(env: Env): AppConfig {
       keyPrefix: reader.pattern('REDIS_KEY_PREFIX', 'jobsched', /^[A-Za-z0-9:_-]{1,64}$/),
     },
     worker: {
-      poolSize: reader.integer('WORKER_POOL_SIZE', 10, 1, 1000),
+      poolSize,
       httpTimeoutSeconds: reader.integer('WORKER_HTTP_TIMEOUT', 90, 1, 3600),
+    },
+    destinations: {
+      allowPrivateNetworks: reader.boolean('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+      allowedCidrs: reader.cidrList('WEBHOOK_ALLOWED_CIDRS'),
+      // Default: half the pool (5 of the default 10), so one slow destination can never
+      // take more than half of a worker's slots, and the other half keeps serving the rest.
+      maxConcurrency: reader.integer(
+        'WEBHOOK_MAX_CONCURRENCY_PER_DESTINATION',
+        Math.ceil(poolSize / 2),
+        1,
+        1000,
+      ),
+      breakerFailureThreshold: reader.integer('WEBHOOK_BREAKER_FAILURES', 5, 1, 1000),
+      breakerCooldownMs: reader.integer('WEBHOOK_BREAKER_COOLDOWN_SECONDS', 30, 1, 3600) * 1000,
     },
     scheduler: {
       enabled: reader.boolean('SCHEDULER_ENABLED', true),
@@ -85,10 +101,6 @@ export function loadAppConfig(env: Env): AppConfig {
         limit: reader.integer('API_RATE_LIMIT', 6000, 0, 10_000_000),
         windowMs: reader.integer('API_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86_400) * 1000,
       },
-    },
-    destinations: {
-      allowPrivateNetworks: reader.boolean('WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
-      allowedCidrs: reader.cidrList('WEBHOOK_ALLOWED_CIDRS'),
     },
     log: {
       level: reader.oneOf<LogLevel>(

@@ -7,10 +7,12 @@ import {
   errorSummary,
   retryDelayMs,
 } from './delivery-policy.js';
+import type { DestinationPass } from './destination-admission.service.js';
 import type { AttemptResult, AttemptStatus, ClaimedExecution } from './execution.repository.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { ExecutionMetrics } from './execution.metrics.js';
 import { WebhookClient } from './webhook-client.js';
+import type { WebhookOutcome } from './webhook-client.js';
 import { buildWebhookRequest } from './webhook-request.js';
 import { WorkerIdentity } from './worker-identity.js';
 
@@ -50,26 +52,42 @@ export class DeliveryService {
     await this.queue.complete(id, token, 'completed');
   }
 
-  async deliver(execution: ClaimedExecution, attempt: number, signal: AbortSignal): Promise<void> {
+  /**
+   * Sends the attempt `pass` admitted to its destination and settles it. The pass's permit
+   * is freed as soon as the request is over, before the outcome is written.
+   */
+  async deliver(
+    execution: ClaimedExecution,
+    attempt: number,
+    pass: DestinationPass,
+    signal: AbortSignal,
+  ): Promise<void> {
     const token = this.identity.leaseToken;
-    const request = buildWebhookRequest({
-      jobId: execution.jobId,
-      executionId: execution.id,
-      scheduledAt: execution.scheduledAt,
-      attempt,
-      method: execution.httpMethod,
-      url: execution.httpUrl,
-      headers: execution.httpHeaders,
-      body: execution.httpBody,
-      version: this.identity.version,
-    });
-    if (attempt === 1) {
-      this.metrics.lateness.observe((Date.now() - execution.scheduledAt.getTime()) / 1000);
+    let outcome: WebhookOutcome;
+    try {
+      const request = buildWebhookRequest({
+        jobId: execution.jobId,
+        executionId: execution.id,
+        scheduledAt: execution.scheduledAt,
+        attempt,
+        method: execution.httpMethod,
+        url: execution.httpUrl,
+        headers: execution.httpHeaders,
+        body: execution.httpBody,
+        version: this.identity.version,
+      });
+      if (attempt === 1) {
+        this.metrics.lateness.observe((Date.now() - execution.scheduledAt.getTime()) / 1000);
+      }
+      outcome = await this.client.send(request, {
+        timeoutMs: execution.timeoutSeconds * 1000,
+        signal,
+      });
+    } catch (error) {
+      pass.release();
+      throw error;
     }
-    const outcome = await this.client.send(request, {
-      timeoutMs: execution.timeoutSeconds * 1000,
-      signal,
-    });
+    await pass.finish(outcome);
 
     if (outcome.kind === 'aborted' && execution.executionType === 'AT_LEAST_ONCE') {
       // Shutting down: hand the execution back; another worker sends it again.

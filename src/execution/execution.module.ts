@@ -1,13 +1,23 @@
 import { Module } from '@nestjs/common';
+import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { DestinationPolicy } from '../outbound/destination-policy.js';
 import { DestinationPolicyModule } from '../outbound/destination-policy.module.js';
 import { QueueModule } from '../queue/queue.module.js';
+import { REDIS } from '../redis/redis.module.js';
+import { AttemptDeferralService } from './attempt-deferral.service.js';
 import { AttemptRecorder } from './attempt-recorder.js';
+import { CircuitBreakerService } from './circuit-breaker.service.js';
+import { CircuitBreakerStore } from './circuit-breaker.store.js';
 import { DeliveryService } from './delivery.service.js';
+import { DestinationAdmissionService } from './destination-admission.service.js';
+import { DestinationLimiter } from './destination-limiter.js';
+import { DestinationMetrics } from './destination.metrics.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { ExecutionMetrics } from './execution.metrics.js';
+import { OpenBreakerView } from './open-breaker-view.js';
+import { RedisCircuitBreakerStore } from './redis-circuit-breaker.store.js';
 import { WebhookClient } from './webhook-client.js';
 import { WorkerIdentity } from './worker-identity.js';
 import { WorkerLoopService } from './worker-loop.service.js';
@@ -28,6 +38,33 @@ import { WorkerLoopService } from './worker-loop.service.js';
     ExecutionRepository,
     AttemptRecorder,
     ExecutionMetrics,
+    {
+      provide: DestinationLimiter,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new DestinationLimiter(config.destinations.maxConcurrency),
+    },
+    {
+      provide: CircuitBreakerStore,
+      inject: [REDIS, AppConfig],
+      // The one place that picks the breakers' backend (a PostgreSQL store comes with it).
+      useFactory: (redis: Redis, config: AppConfig): CircuitBreakerStore =>
+        new RedisCircuitBreakerStore(redis, config.redis.keyPrefix, {
+          failureThreshold: config.destinations.breakerFailureThreshold,
+          cooldownMs: config.destinations.breakerCooldownMs,
+        }),
+    },
+    {
+      provide: OpenBreakerView,
+      inject: [AppConfig],
+      // An open breaker's delayed attempts come back within two cooldowns (the wait, then
+      // up to one cooldown of jitter), so a worker still calling it sees it again by then.
+      useFactory: (config: AppConfig) =>
+        new OpenBreakerView(2 * config.destinations.breakerCooldownMs),
+    },
+    DestinationMetrics,
+    CircuitBreakerService,
+    AttemptDeferralService,
+    DestinationAdmissionService,
     DeliveryService,
     WorkerLoopService,
   ],

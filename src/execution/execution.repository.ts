@@ -202,4 +202,45 @@ export class ExecutionRepository {
     );
     return rows.length > 0;
   }
+
+  /**
+   * Transition "defer a claimed attempt that was never sent" (circuit open, destination
+   * busy, worker stopping before it sent): the claim is undone as if it had not happened, so
+   * the retry budget and `X-Attempt` numbering are unaffected.
+   *
+   * - from:  RUNNING, claimed by this worker as attempt `attempt` (nothing left the worker)
+   * - to:    RETRYING; attempts = `attempt` - 1; the attempt row `attempt` deleted (the next
+   *          claim writes it again); next_attempt_at = the database's now + `delayMs`;
+   *          error = `reason` (log-safe); started_at cleared if no attempt was ever made
+   * - fence: status = 'RUNNING' AND attempts = `attempt`
+   *
+   * Returns false if fenced out: the lease expired and the execution was claimed again (or
+   * settled) meanwhile; then nothing changes.
+   */
+  async deferClaimed(
+    id: string,
+    attempt: number,
+    delayMs: number,
+    reason: string,
+  ): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(
+      this.dataSource,
+      `WITH e AS (
+         UPDATE executions
+         SET status = 'RETRYING', attempts = attempts - 1,
+             next_attempt_at = clock_timestamp() + make_interval(secs => $3 / 1000.0),
+             error = $4,
+             started_at = CASE WHEN attempts - 1 = 0 THEN NULL ELSE started_at END,
+             updated_at = clock_timestamp()
+         WHERE id = $1 AND status = 'RUNNING' AND attempts = $2
+         RETURNING id
+       ), attempt_rows AS (
+         DELETE FROM execution_attempts a USING e
+         WHERE a.execution_id = e.id AND a.attempt = $2
+       )
+       SELECT id FROM e`,
+      [id, attempt, delayMs, reason],
+    );
+    return rows.length > 0;
+  }
 }

@@ -5,6 +5,8 @@ import { BackgroundLoop } from '../common/background-loop.js';
 import { AppConfig } from '../config/app-config.js';
 import { ExecutionQueue } from '../queue/execution-queue.js';
 import { DeliveryService } from './delivery.service.js';
+import { DestinationAdmissionService } from './destination-admission.service.js';
+import type { ClaimedExecution } from './execution.repository.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { WorkerIdentity } from './worker-identity.js';
 
@@ -20,12 +22,21 @@ const ERROR_BACKOFF_MS = 500;
  * Claims due executions while it has free slots (`WORKER_POOL_SIZE` concurrent requests),
  * keeps their leases alive while requests run, and on shutdown stops claiming, lets
  * in-flight requests finish for `WORKER_SHUTDOWN_GRACE_MS`, then aborts and releases the rest.
+ *
+ * An attempt waiting for its destination's concurrency permit holds no pool slot: if it did,
+ * one slow destination's attempts would fill the pool while they wait, and every other
+ * destination would wait behind them. The loop therefore counts slots as "held minus
+ * waiting", and bounds what it holds at twice the pool (waiting attempts give up after
+ * `DESTINATION_WAIT_LIMIT_MS` and go back to the queue), so it never hoards executions that
+ * other workers could send.
  */
 @Injectable()
 export class WorkerLoopService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WorkerLoopService.name);
   private readonly claiming = new BackgroundLoop((signal) => this.run(signal));
   private readonly abortRequests = new AbortController();
+  /** Aborted as soon as shutdown starts: attempts still waiting for a permit go back unsent. */
+  private readonly stopWaiting = new AbortController();
   private readonly inFlight = new Map<string, Promise<void>>();
   private leaseTimer: NodeJS.Timeout | undefined;
   private slotFreed: (() => void) | undefined;
@@ -36,6 +47,7 @@ export class WorkerLoopService implements OnApplicationBootstrap, OnApplicationS
     private readonly queue: ExecutionQueue,
     private readonly executions: ExecutionRepository,
     private readonly delivery: DeliveryService,
+    private readonly admission: DestinationAdmissionService,
   ) {}
 
   get activeCount(): number {
@@ -55,6 +67,7 @@ export class WorkerLoopService implements OnApplicationBootstrap, OnApplicationS
     if (this.claiming.currentState !== 'running') return;
     const stopped = this.claiming.stop();
     this.slotFreed?.();
+    this.stopWaiting.abort();
     await stopped;
     const grace = this.config.execution.shutdownGraceMs;
     this.logger.log(`Stopping: waiting up to ${grace} ms for ${this.inFlight.size} request(s)`);
@@ -70,7 +83,7 @@ export class WorkerLoopService implements OnApplicationBootstrap, OnApplicationS
 
   private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      const free = this.config.worker.poolSize - this.inFlight.size;
+      const free = this.freeSlots();
       if (free <= 0) {
         await this.waitForSlot();
         continue;
@@ -104,10 +117,31 @@ export class WorkerLoopService implements OnApplicationBootstrap, OnApplicationS
       const execution = claimed.get(id);
       const task =
         execution?.attempt != null
-          ? this.delivery.deliver(execution, execution.attempt, this.abortRequests.signal)
+          ? this.attempt(execution, execution.attempt)
           : this.delivery.settleRefused(execution, id);
       this.track(id, task);
     }
+  }
+
+  private async attempt(execution: ClaimedExecution, attempt: number): Promise<void> {
+    const pass = await this.admission.admit(execution, attempt, {
+      stop: this.stopWaiting.signal,
+      onWait: () => this.slotFreed?.(),
+    });
+    if (pass === null) return;
+    try {
+      await this.delivery.deliver(execution, attempt, pass, this.abortRequests.signal);
+    } finally {
+      pass.release();
+    }
+  }
+
+  /** Pool slots not sending (or about to), within the bound of twice the pool held. */
+  private freeSlots(): number {
+    const pool = this.config.worker.poolSize;
+    const held = this.inFlight.size;
+    const sending = held - this.admission.waiting;
+    return Math.min(pool - sending, 2 * pool - held);
   }
 
   private track(id: string, task: Promise<void>): void {
