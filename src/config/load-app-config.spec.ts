@@ -25,7 +25,7 @@ describe('loadAppConfig', () => {
     });
     expect(config.log).toEqual({ level: 'log', format: 'text' });
     // The SSRF guard is on, with no exceptions, unless an operator says otherwise.
-    expect(config.destinations).toEqual({ allowPrivateNetworks: false, allowedCidrs: [] });
+    expect(config.destinations).toMatchObject({ allowPrivateNetworks: false, allowedCidrs: [] });
   });
 
   it('reads the SSRF guard settings, normalising the CIDRs', () => {
@@ -33,7 +33,7 @@ describe('loadAppConfig', () => {
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       WEBHOOK_ALLOWED_CIDRS: ' 10.0.0.0/8, fd00:0:0::/8 ,,169.254.169.254/32',
     });
-    expect(config.destinations).toEqual({
+    expect(config.destinations).toMatchObject({
       allowPrivateNetworks: true,
       allowedCidrs: ['10.0.0.0/8', 'fd00::/8', '169.254.169.254/32'],
     });
@@ -64,7 +64,7 @@ describe('loadAppConfig', () => {
         WEBHOOK_BREAKER_FAILURES: '3',
         WEBHOOK_BREAKER_COOLDOWN_SECONDS: '2',
       }).destinations,
-    ).toEqual({ maxConcurrency: 500, breakerFailureThreshold: 3, breakerCooldownMs: 2_000 });
+    ).toMatchObject({ maxConcurrency: 500, breakerFailureThreshold: 3, breakerCooldownMs: 2_000 });
   });
 
   it.each([
