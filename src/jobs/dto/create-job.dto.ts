@@ -96,7 +96,8 @@ export class CreateJobDto {
   executionType?: ExecutionType;
 
   @ApiPropertyOptional({
-    description: 'HTTP timeout of one attempt; at most WORKER_HTTP_TIMEOUT (default 90).',
+    description:
+      'Seconds one attempt may take, from connecting to the end of the response body (a body still arriving then makes the attempt a timeout, whatever its status); at most WORKER_HTTP_TIMEOUT (default 90).',
     minimum: 1,
     default: 30,
   })
