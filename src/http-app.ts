@@ -2,10 +2,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Provider } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
+import { parseJsonBody } from './common/json-body.parser.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import type { AppConfig } from './config/app-config.js';
 import { createAppLogger } from './observability/app-logger.js';
@@ -34,6 +36,13 @@ export async function createHttpApp(
       preview: options.preview ?? false,
       abortOnError: false,
     },
+  );
+  // Nest hands a parser's synchronous throw to Fastify's `done`, hence to the exception filter.
+  app.useBodyParser(
+    'application/json',
+    { bodyLimit: config.server.bodyLimitBytes },
+    (_request: FastifyRequest, body: Buffer): Promise<unknown> =>
+      Promise.resolve(parseJsonBody(body)),
   );
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter());

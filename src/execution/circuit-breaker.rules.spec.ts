@@ -221,6 +221,7 @@ describe('breakerVerdict', () => {
     status,
     durationMs: 5,
     bodyExcerpt: '',
+    bodyTruncated: false,
     retryAfterMs: null,
   });
 
@@ -243,19 +244,39 @@ describe('breakerVerdict', () => {
   it('counts connection failures, sent or not, and connect timeouts as failures', () => {
     for (const requestSent of [false, true]) {
       expect(
-        breakerVerdict({ kind: 'network-error', durationMs: 1, error: 'refused', requestSent }),
+        breakerVerdict({
+          kind: 'network-error',
+          durationMs: 1,
+          error: 'refused',
+          requestSent,
+          partialResponse: null,
+        }),
       ).toBe('failure');
     }
     expect(
-      breakerVerdict({ kind: 'timeout', durationMs: 1, timeoutMs: 1, requestSent: false }),
+      breakerVerdict({
+        kind: 'timeout',
+        durationMs: 1,
+        timeoutMs: 1,
+        requestSent: false,
+        partialResponse: null,
+      }),
     ).toBe('failure');
   });
 
   it('leaves a timeout after sending and the worker’s own shutdown neutral', () => {
     expect(
-      breakerVerdict({ kind: 'timeout', durationMs: 1, timeoutMs: 1, requestSent: true }),
+      breakerVerdict({
+        kind: 'timeout',
+        durationMs: 1,
+        timeoutMs: 1,
+        requestSent: true,
+        partialResponse: null,
+      }),
     ).toBe('neutral');
-    expect(breakerVerdict({ kind: 'aborted', durationMs: 1, requestSent: true })).toBe('neutral');
+    expect(
+      breakerVerdict({ kind: 'aborted', durationMs: 1, requestSent: true, partialResponse: null }),
+    ).toBe('neutral');
   });
 
   it('leaves a destination the SSRF guard refused neutral: policy, not the destination’s health', () => {
@@ -265,6 +286,7 @@ describe('breakerVerdict', () => {
         durationMs: 1,
         error: 'destination not allowed: 127.0.0.1 is a loopback address',
         requestSent: false,
+        partialResponse: null,
       }),
     ).toBe('neutral');
   });

@@ -12,9 +12,15 @@ import type { AttemptStatus } from './execution.repository.js';
 import { parseRetryAfter } from './webhook-client.js';
 import type { WebhookOutcome } from './webhook-client.js';
 
-function response(status: number, retryAfterMs: number | null = null): WebhookOutcome {
-  return { kind: 'response', status, durationMs: 12, bodyExcerpt: '', retryAfterMs };
+function response(
+  status: number,
+  retryAfterMs: number | null = null,
+  bodyTruncated = false,
+): WebhookOutcome {
+  return { kind: 'response', status, durationMs: 12, bodyExcerpt: '', bodyTruncated, retryAfterMs };
 }
+
+const stalled200 = { status: 200, receivedBytes: 512, bodyExcerpt: 'partial' };
 
 /** mulberry32: a small seeded generator, so jitter is reproducible. */
 function seededRandom(seed: number): () => number {
@@ -53,20 +59,80 @@ describe('classifyOutcome', () => {
   });
 
   it.each<[string, WebhookOutcome]>([
-    ['a timeout', { kind: 'timeout', durationMs: 30_000, timeoutMs: 30_000, requestSent: true }],
+    [
+      'a timeout',
+      {
+        kind: 'timeout',
+        durationMs: 30_000,
+        timeoutMs: 30_000,
+        requestSent: true,
+        partialResponse: null,
+      },
+    ],
     [
       'a timeout before sending',
-      { kind: 'timeout', durationMs: 30_000, timeoutMs: 30_000, requestSent: false },
+      {
+        kind: 'timeout',
+        durationMs: 30_000,
+        timeoutMs: 30_000,
+        requestSent: false,
+        partialResponse: null,
+      },
+    ],
+    [
+      'a 200 whose body stalled until the timeout',
+      {
+        kind: 'timeout',
+        durationMs: 30_000,
+        timeoutMs: 30_000,
+        requestSent: true,
+        partialResponse: stalled200,
+      },
+    ],
+    [
+      'a 404 whose body stalled until the timeout',
+      {
+        kind: 'timeout',
+        durationMs: 30_000,
+        timeoutMs: 30_000,
+        requestSent: true,
+        partialResponse: { ...stalled200, status: 404 },
+      },
     ],
     [
       'a refused connection',
-      { kind: 'network-error', durationMs: 1, error: 'connection refused', requestSent: false },
+      {
+        kind: 'network-error',
+        durationMs: 1,
+        error: 'connection refused',
+        requestSent: false,
+        partialResponse: null,
+      },
     ],
     [
       'a reset after sending',
-      { kind: 'network-error', durationMs: 9, error: 'connection reset', requestSent: true },
+      {
+        kind: 'network-error',
+        durationMs: 9,
+        error: 'connection reset',
+        requestSent: true,
+        partialResponse: null,
+      },
     ],
-    ['a shutdown abort', { kind: 'aborted', durationMs: 40, requestSent: true }],
+    [
+      'a reset in the middle of a 200 body',
+      {
+        kind: 'network-error',
+        durationMs: 9,
+        error: 'connection reset',
+        requestSent: true,
+        partialResponse: stalled200,
+      },
+    ],
+    [
+      'a shutdown abort',
+      { kind: 'aborted', durationMs: 40, requestSent: true, partialResponse: null },
+    ],
   ])('%s is retryable', (_name, outcome) => {
     expect(classifyOutcome(outcome)).toBe('retryable');
   });
@@ -78,6 +144,7 @@ const notAllowed: WebhookOutcome = {
   error:
     'destination not allowed: 127.0.0.1 is a loopback address (WEBHOOK_ALLOWED_CIDRS / WEBHOOK_ALLOW_PRIVATE_NETWORKS)',
   requestSent: false,
+  partialResponse: null,
 };
 
 describe('decideAttemptStatus', () => {
@@ -96,12 +163,14 @@ describe('decideAttemptStatus', () => {
     durationMs: 1,
     error: 'connection refused',
     requestSent: false,
+    partialResponse: null,
   };
   const reset: WebhookOutcome = {
     kind: 'network-error',
     durationMs: 9,
     error: 'connection reset',
     requestSent: true,
+    partialResponse: null,
   };
 
   it.each<[string, AttemptStatus, AttemptContext, WebhookOutcome]>([
@@ -256,13 +325,37 @@ describe('errorSummary', () => {
     [response(503), 'HTTP 503'],
     [response(404), 'HTTP 404'],
     [response(301), 'HTTP 301 (redirects are not followed)'],
+    [response(500, null, true), 'HTTP 500 (body cut at 65536 bytes)'],
+    [response(302, null, true), 'HTTP 302 (redirects are not followed; body cut at 65536 bytes)'],
     [
-      { kind: 'timeout', durationMs: 30_004, timeoutMs: 30_000, requestSent: true },
+      {
+        kind: 'timeout',
+        durationMs: 30_004,
+        timeoutMs: 30_000,
+        requestSent: true,
+        partialResponse: null,
+      },
       'timeout after 30000 ms (request sent)',
     ],
     [
-      { kind: 'timeout', durationMs: 5001, timeoutMs: 5000, requestSent: false },
+      {
+        kind: 'timeout',
+        durationMs: 5001,
+        timeoutMs: 5000,
+        requestSent: false,
+        partialResponse: null,
+      },
       'timeout after 5000 ms (request not sent)',
+    ],
+    [
+      {
+        kind: 'timeout',
+        durationMs: 5001,
+        timeoutMs: 5000,
+        requestSent: true,
+        partialResponse: stalled200,
+      },
+      'timeout after 5000 ms, during the body of HTTP 200 (512 bytes received; request sent)',
     ],
     [
       {
@@ -270,6 +363,7 @@ describe('errorSummary', () => {
         durationMs: 2,
         error: 'connection refused: connect ECONNREFUSED 127.0.0.1:9',
         requestSent: false,
+        partialResponse: null,
       },
       'connection refused: connect ECONNREFUSED 127.0.0.1:9 (request not sent)',
     ],
@@ -279,16 +373,31 @@ describe('errorSummary', () => {
         durationMs: 2,
         error: 'connection closed by the receiver: other side closed',
         requestSent: true,
+        partialResponse: null,
       },
       'connection closed by the receiver: other side closed (request sent)',
     ],
     [
-      { kind: 'aborted', durationMs: 250, requestSent: true },
+      {
+        kind: 'network-error',
+        durationMs: 2,
+        error: 'connection closed by the receiver: other side closed',
+        requestSent: true,
+        partialResponse: { ...stalled200, receivedBytes: 7 },
+      },
+      'connection closed by the receiver: other side closed, during the body of HTTP 200 (7 bytes received; request sent)',
+    ],
+    [
+      { kind: 'aborted', durationMs: 250, requestSent: true, partialResponse: null },
       'aborted by worker shutdown after 250 ms (request sent)',
     ],
     [
       notAllowed,
       'destination not allowed: 127.0.0.1 is a loopback address (WEBHOOK_ALLOWED_CIDRS / WEBHOOK_ALLOW_PRIVATE_NETWORKS) (request not sent)',
+    ],
+    [
+      { kind: 'aborted', durationMs: 250, requestSent: true, partialResponse: stalled200 },
+      'aborted by worker shutdown after 250 ms, during the body of HTTP 200 (512 bytes received; request sent)',
     ],
   ])('%j → %s', (outcome, expected) => {
     expect(errorSummary(outcome)).toBe(expected);

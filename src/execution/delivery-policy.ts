@@ -1,6 +1,7 @@
 import type { ExecutionType, RetryPolicy } from '../database/entities/job.entity.js';
 import type { AttemptStatus } from './execution.repository.js';
-import type { WebhookOutcome } from './webhook-client.js';
+import { RESPONSE_BODY_CAP_BYTES } from './webhook-client.js';
+import type { PartialResponse, WebhookOutcome } from './webhook-client.js';
 
 /**
  * What an attempt's outcome means for delivery (brief, "The webhook request"). `retryable`
@@ -110,24 +111,40 @@ export function retryDelayMs(
   return Math.max(jittered, Math.min(Math.max(retryAfterMs, 0), MAX_RETRY_AFTER_MS));
 }
 
-/** The execution's recorded `error` for an attempt that did not succeed. Log-safe. */
+/**
+ * The execution's recorded `error` for an attempt that did not succeed. Log-safe. An attempt
+ * whose status line arrived but whose body did not complete says so, with the status and the
+ * bytes that came: "timeout after 5000 ms, during the body of HTTP 200 (512 bytes received;
+ * request sent)".
+ */
 export function errorSummary(outcome: WebhookOutcome): string {
   switch (outcome.kind) {
     case 'response':
-      return outcome.status >= 300 && outcome.status <= 399
-        ? `HTTP ${outcome.status} (redirects are not followed)`
-        : `HTTP ${outcome.status}`;
+      return `HTTP ${outcome.status}${responseNotes(outcome.status, outcome.bodyTruncated)}`;
     case 'timeout':
-      return `timeout after ${outcome.timeoutMs} ms (${sentNote(outcome.requestSent)})`;
+      return `timeout after ${outcome.timeoutMs} ms${unfinishedNote(outcome)}`;
     case 'network-error':
-      return `${outcome.error} (${sentNote(outcome.requestSent)})`;
+      return `${outcome.error}${unfinishedNote(outcome)}`;
     case 'aborted':
-      return `aborted by worker shutdown after ${outcome.durationMs} ms (${sentNote(outcome.requestSent)})`;
+      return `aborted by worker shutdown after ${outcome.durationMs} ms${unfinishedNote(outcome)}`;
     case 'not-allowed':
-      return `${outcome.error} (${sentNote(outcome.requestSent)})`;
+      return `${outcome.error} (request not sent)`;
   }
 }
 
-function sentNote(requestSent: boolean): string {
-  return requestSent ? 'request sent' : 'request not sent';
+function responseNotes(status: number, bodyTruncated: boolean): string {
+  const notes: string[] = [];
+  if (status >= 300 && status <= 399) notes.push('redirects are not followed');
+  if (bodyTruncated) notes.push(`body cut at ${RESPONSE_BODY_CAP_BYTES} bytes`);
+  return notes.length === 0 ? '' : ` (${notes.join('; ')})`;
+}
+
+function unfinishedNote(outcome: {
+  requestSent: boolean;
+  partialResponse: PartialResponse | null;
+}): string {
+  const sent = outcome.requestSent ? 'request sent' : 'request not sent';
+  const partial = outcome.partialResponse;
+  if (partial === null) return ` (${sent})`;
+  return `, during the body of HTTP ${partial.status} (${partial.receivedBytes} bytes received; ${sent})`;
 }

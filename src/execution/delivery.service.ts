@@ -114,13 +114,17 @@ export class DeliveryService {
             Math.random,
           )
         : 0;
+    // A status line whose body never completed is not the receiver's answer: `httpStatus`
+    // stays null and `error` names that status; the bytes that came are kept as the excerpt.
+    const excerpt =
+      outcome.kind === 'response' ? outcome.bodyExcerpt : outcome.partialResponse?.bodyExcerpt;
     const result: AttemptResult = {
       id: execution.id,
       attempt,
       status,
       httpStatus: outcome.kind === 'response' ? outcome.status : null,
       durationMs: Math.round(outcome.durationMs),
-      responseExcerpt: outcome.kind === 'response' ? outcome.bodyExcerpt : null,
+      responseExcerpt: excerpt ?? null,
       error: status === 'SUCCEEDED' ? null : errorSummary(outcome),
       nextAttemptAt: status === 'RETRYING' ? new Date(Date.now() + delayMs) : null,
     };

@@ -109,6 +109,7 @@ const response = (status: number): WebhookOutcome => ({
   status,
   durationMs: 3,
   bodyExcerpt: '',
+  bodyTruncated: false,
   retryAfterMs: null,
 });
 

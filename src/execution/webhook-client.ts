@@ -9,9 +9,26 @@ import { guardedConnector } from './guarded-connector.js';
 import type { WebhookRequest } from './webhook-request.js';
 
 /**
- * What one attempt ended with. `requestSent` separates a clean "never reached the receiver"
- * (safe to send again, even for AT_MOST_ONCE) from an ambiguous outcome where the receiver
- * may have acted on it (invariant 4). When in doubt it is `true`.
+ * What had arrived of a response whose body never completed: its status line said one thing,
+ * but the receiver stalled, reset or was cut off before the body ended. Kept so that history
+ * can say what happened; it is not an answer.
+ */
+export interface PartialResponse {
+  status: number;
+  /** Body bytes received before the attempt ended. */
+  receivedBytes: number;
+  /** The first `RESPONSE_EXCERPT_BYTES` of what arrived, decoded as UTF-8. */
+  bodyExcerpt: string;
+}
+
+/**
+ * What one attempt ended with. A `response` is a status line whose body ended, or grew past
+ * `RESPONSE_BODY_CAP_BYTES`, within the timeout; anything else is a `timeout`, `network-error`
+ * or `aborted`, whatever status line came before (`partialResponse`).
+ *
+ * `requestSent` separates a clean "never reached the receiver" (safe to send again, even for
+ * AT_MOST_ONCE) from an ambiguous outcome where the receiver may have acted on it
+ * (invariant 4). When in doubt it is `true`.
  */
 export type WebhookOutcome =
   | {
@@ -20,24 +37,50 @@ export type WebhookOutcome =
       durationMs: number;
       /** The first `RESPONSE_EXCERPT_BYTES` of the body, decoded as UTF-8. */
       bodyExcerpt: string;
+      /** The body grew past `RESPONSE_BODY_CAP_BYTES`; the rest was not read. */
+      bodyTruncated: boolean;
       /** From `Retry-After` (delta-seconds or HTTP-date); `null` if absent or unparsable. */
       retryAfterMs: number | null;
     }
-  | { kind: 'timeout'; durationMs: number; timeoutMs: number; requestSent: boolean }
-  | { kind: 'network-error'; durationMs: number; error: string; requestSent: boolean }
-  | { kind: 'aborted'; durationMs: number; requestSent: boolean }
+  | {
+      kind: 'timeout';
+      durationMs: number;
+      timeoutMs: number;
+      requestSent: boolean;
+      partialResponse: PartialResponse | null;
+    }
+  | {
+      kind: 'network-error';
+      durationMs: number;
+      error: string;
+      requestSent: boolean;
+      partialResponse: PartialResponse | null;
+    }
+  | {
+      kind: 'aborted';
+      durationMs: number;
+      requestSent: boolean;
+      partialResponse: PartialResponse | null;
+    }
   /**
    * The SSRF guard refused every way to the destination at connect time (a literal internal
    * address, or a name that resolved to one): no socket was opened, nothing was sent.
    * `error` is the guard's log-safe message, naming the address and its class.
    */
-  | { kind: 'not-allowed'; durationMs: number; error: string; requestSent: false };
+  | {
+      kind: 'not-allowed';
+      durationMs: number;
+      error: string;
+      requestSent: false;
+      partialResponse: null;
+    };
 
 export interface SendOptions {
   /**
-   * Deadline for the whole attempt: waiting for a free connection, connecting, sending, and
-   * the response headers. A status that arrived in time is the answer: if the excerpt is
-   * still being read at the deadline, the outcome is that response with the bytes so far.
+   * Deadline for the whole attempt: waiting for a free connection, connecting, sending, the
+   * response headers and the body up to its end (or up to the cap). A status line that
+   * arrived in time is not enough: a body still arriving at the deadline makes the attempt a
+   * `timeout` (a receiver that answers 200 and then stalls is not a success).
    */
   timeoutMs: number;
   /** Aborted by the worker's shutdown; the attempt ends as `aborted`. */
@@ -70,11 +113,13 @@ export interface WebhookClientOptions {
 export const RESPONSE_EXCERPT_BYTES = 2048;
 
 /**
- * After the excerpt, up to 64 KiB more are read and thrown away so that the socket can be
- * reused; reading that much costs less than a new TCP (and TLS) handshake. A longer or
- * endless body closes the socket instead.
+ * The most of a response body that is read: 64 KiB. Beyond the excerpt the bytes are thrown
+ * away as they arrive; a body that ends within the cap leaves the socket reusable, which costs
+ * less than a new TCP (and TLS) handshake. A longer or endless body closes the socket once it
+ * passes the cap, and the status line is the answer (a 2xx cut there is a success). What one
+ * attempt holds is the 2 KiB excerpt plus the chunk in hand, never the body.
  */
-const RESPONSE_DRAIN_BYTES = 64 * 1024;
+export const RESPONSE_BODY_CAP_BYTES = 64 * 1024;
 
 /**
  * Sends webhook attempts over one undici `Agent`: keep-alive sockets, at most
@@ -113,7 +158,12 @@ export class WebhookClient {
       return Promise.resolve(notSent(elapsed(), `unsupported protocol ${url.protocol}`));
     }
     if (options.signal?.aborted) {
-      return Promise.resolve({ kind: 'aborted', durationMs: elapsed(), requestSent: false });
+      return Promise.resolve({
+        kind: 'aborted',
+        durationMs: elapsed(),
+        requestSent: false,
+        partialResponse: null,
+      });
     }
 
     return new Promise<WebhookOutcome>((resolve) => {
@@ -149,7 +199,7 @@ export class WebhookClient {
 }
 
 function notSent(durationMs: number, error: string): WebhookOutcome {
-  return { kind: 'network-error', durationMs, error, requestSent: false };
+  return { kind: 'network-error', durationMs, error, requestSent: false, partialResponse: null };
 }
 
 interface CollectorParams {
@@ -168,8 +218,10 @@ type StopReason = 'timeout' | 'aborted';
  * because `onRequestStart` is the exact point where undici has a connected socket and is
  * about to write: a failure before it means the receiver cannot have seen the request.
  *
- * The outcome is settled once, as early as it is known; undici may keep working after that
- * (draining the body, or reaching a request that was stopped while queued) until `finish`.
+ * The outcome is settled once: at the end of the body, when the body passes the cap, or when
+ * the attempt fails, times out or is aborted (then with what had arrived as
+ * `partialResponse`). undici may keep working after that (reaching a request that was stopped
+ * while queued) until `finish`.
  */
 class ResponseCollector implements Dispatcher.DispatchHandler {
   private requestStarted = false;
@@ -180,7 +232,6 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
 
   private status: number | null = null;
   private retryAfterMs: number | null = null;
-  private contentLength: number | null = null;
   private readonly excerpt = Buffer.alloc(RESPONSE_EXCERPT_BYTES);
   private excerptLength = 0;
   private receivedBytes = 0;
@@ -190,7 +241,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
 
   constructor(private readonly params: CollectorParams) {
     // Kept until undici is done, not just until the outcome is settled: it also bounds how
-    // long a slow body drain may hold the socket.
+    // long a request stopped while queued may wait for its socket.
     this.timer = setTimeout(() => this.stop('timeout'), params.timeoutMs);
     params.signal?.addEventListener('abort', this.onSignalAbort, { once: true });
   }
@@ -219,39 +270,37 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
       firstValue(headers['date']),
       this.params.now(),
     );
-    const length = Number(firstValue(headers['content-length']));
-    this.contentLength = Number.isSafeInteger(length) && length >= 0 ? length : null;
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.settled) return;
     this.receivedBytes += chunk.length;
     if (this.excerptLength < RESPONSE_EXCERPT_BYTES) {
       // Copied, not kept as a slice: a slice would pin the socket's whole read buffer.
       this.excerptLength += chunk.copy(this.excerpt, this.excerptLength);
-      if (this.excerptLength < RESPONSE_EXCERPT_BYTES) return;
-      this.settleResponse();
     }
-    const drainLimit = RESPONSE_EXCERPT_BYTES + RESPONSE_DRAIN_BYTES;
-    if ((this.contentLength ?? 0) > drainLimit || this.receivedBytes > drainLimit) {
-      controller.abort(new Error('response body beyond the excerpt is discarded'));
+    if (this.receivedBytes > RESPONSE_BODY_CAP_BYTES) {
+      // A Content-Length beyond the cap is not trusted to end early: the cap is measured on
+      // what arrives, so the rule is the same with or without one.
+      this.settleResponse(true);
+      controller.abort(new Error('response body beyond the cap is not read'));
     }
   }
 
   onResponseEnd(): void {
-    this.settleResponse();
+    this.settleResponse(false);
     this.finish();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
-    if (this.status !== null) {
-      // The receiver answered; only the rest of the body was lost (or cut off by us).
-      this.settleResponse();
-    } else if (error instanceof DestinationNotAllowedError) {
+    // Already settled when we cut the body at the cap or stopped the attempt ourselves.
+    if (error instanceof DestinationNotAllowedError) {
       this.settle({
         kind: 'not-allowed',
         durationMs: this.params.elapsed(),
         error: error.message,
         requestSent: false,
+        partialResponse: null,
       });
     } else if (isUndiciTimeout(error)) {
       this.settleTimeout();
@@ -261,6 +310,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
         durationMs: this.params.elapsed(),
         error: describeNetworkError(error, this.params.url),
         requestSent: this.requestStarted,
+        partialResponse: this.partialResponse(),
       });
     }
     this.finish();
@@ -272,22 +322,21 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
       durationMs: this.params.elapsed(),
       timeoutMs: this.params.timeoutMs,
       requestSent: this.requestStarted,
+      partialResponse: this.partialResponse(),
     });
   }
 
   private stop(reason: StopReason): void {
     if (this.finished) return;
     if (this.stopReason === null) this.stopReason = reason;
-    if (this.status !== null) {
-      // Headers arrived in time: that status is the answer, with as much excerpt as came.
-      this.settleResponse();
-    } else if (reason === 'timeout') {
+    if (reason === 'timeout') {
       this.settleTimeout();
     } else {
       this.settle({
         kind: 'aborted',
         durationMs: this.params.elapsed(),
         requestSent: this.requestStarted,
+        partialResponse: this.partialResponse(),
       });
     }
     // Destroys the socket, which frees the connection slot. Before `onRequestStart` there is
@@ -295,15 +344,29 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     this.controller?.abort(new Error(`webhook attempt stopped (${reason})`));
   }
 
-  private settleResponse(): void {
+  private partialResponse(): PartialResponse | null {
+    if (this.status === null) return null;
+    return {
+      status: this.status,
+      receivedBytes: this.receivedBytes,
+      bodyExcerpt: this.decodedExcerpt(),
+    };
+  }
+
+  private settleResponse(bodyTruncated: boolean): void {
     if (this.status === null) return;
     this.settle({
       kind: 'response',
       status: this.status,
       durationMs: this.params.elapsed(),
-      bodyExcerpt: decodeExcerpt(this.excerpt.subarray(0, this.excerptLength)),
+      bodyExcerpt: this.decodedExcerpt(),
+      bodyTruncated,
       retryAfterMs: this.retryAfterMs,
     });
+  }
+
+  private decodedExcerpt(): string {
+    return decodeExcerpt(this.excerpt.subarray(0, this.excerptLength));
   }
 
   private settle(outcome: WebhookOutcome): void {

@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
@@ -25,15 +24,21 @@ import type {
   MisfirePolicy,
 } from '../../database/entities/job.entity.js';
 import { IsCronExpression, IsIanaTimeZone } from './cron-validators.js';
-import { IsHttpBody, IsHttpHeaders, IsWebhookUrl } from './http-validators.js';
+import { MAX_JSON_NESTING } from '../../common/json-input.rules.js';
+import { IsHttpBody, IsHttpHeaders, IsWebhookUrl, MAX_HTTP_BODY_BYTES } from './http-validators.js';
 import { RetryPolicyDto } from './retry-policy.dto.js';
+import { IsNotBlank } from './text-validators.js';
 
 export const MAX_TIMEOUT_SECONDS = 3600;
 
 export class CreateJobDto {
-  @ApiProperty({ maxLength: 200, example: 'nightly-report' })
+  @ApiProperty({
+    maxLength: 200,
+    example: 'nightly-report',
+    description: 'Not blank (whitespace alone is refused).',
+  })
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(200)
   name!: string;
 
@@ -73,7 +78,7 @@ export class CreateJobDto {
     type: 'object',
     additionalProperties: { type: 'string' },
     description:
-      'Extra request headers. Values of credential-like headers are redacted in responses.',
+      'Extra request headers. Values may hold visible ASCII, Latin-1 letters, space and tab (what HTTP can carry). Values of credential-like headers are redacted in responses.',
   })
   @IsOptional()
   @IsObject()
@@ -81,7 +86,7 @@ export class CreateJobDto {
   httpHeaders?: Record<string, string>;
 
   @ApiPropertyOptional({
-    description: 'A string is sent as it is; any other JSON value is sent as application/json.',
+    description: `A string is sent as it is; any other JSON value is sent as application/json. At most ${MAX_HTTP_BODY_BYTES} bytes and ${MAX_JSON_NESTING} levels deep; keys that name a member of Object.prototype (__proto__, constructor, toString, ...) or "prototype" are refused (anywhere in a request).`,
     oneOf: [{ type: 'string' }, { type: 'object' }, { type: 'array', items: {} }],
     nullable: true,
   })
@@ -95,7 +100,8 @@ export class CreateJobDto {
   executionType?: ExecutionType;
 
   @ApiPropertyOptional({
-    description: 'HTTP timeout of one attempt; at most WORKER_HTTP_TIMEOUT (default 90).',
+    description:
+      'Seconds one attempt may take, from connecting to the end of the response body (a body still arriving then makes the attempt a timeout, whatever its status); at most WORKER_HTTP_TIMEOUT (default 90).',
     minimum: 1,
     default: 30,
   })

@@ -9,6 +9,14 @@ export const MAX_URL_LENGTH = 2048;
 /** RFC 9110 token characters. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
 
+/**
+ * Outside RFC 9110 field-value characters (HTAB, SP, visible ASCII, obs-text 0x80-0xFF): the
+ * same set undici enforces when it sends, so a value it would refuse (and fail every attempt
+ * with) is refused here instead. CR and LF are among them: they would smuggle another header.
+ * Characters above U+00FF are too: undici writes header values as Latin-1.
+ */
+const HEADER_VALUE_FORBIDDEN = /[^\t\x20-\x7e\x80-\xff]/;
+
 function headersProblem(value: unknown, field: string): string | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return `${field} must be an object of header names to string values`;
@@ -25,8 +33,12 @@ function headersProblem(value: unknown, field: string): string | undefined {
     if (headerValue.length > MAX_HEADER_VALUE_LENGTH) {
       return `${field}.${name} must be at most ${MAX_HEADER_VALUE_LENGTH} characters`;
     }
-    // CR, LF or NUL would let a value smuggle another header or request.
-    if (/[\r\n\0]/.test(headerValue)) return `${field}.${name} must not contain CR, LF or NUL`;
+    const bad = HEADER_VALUE_FORBIDDEN.exec(headerValue);
+    if (bad !== null) {
+      // The value itself is not repeated: header values are where credentials live.
+      const code = headerValue.charCodeAt(bad.index).toString(16).toUpperCase().padStart(4, '0');
+      return `${field}.${name} must contain only visible ASCII, Latin-1 letters, space or tab (U+${code} at index ${bad.index})`;
+    }
   }
   return undefined;
 }

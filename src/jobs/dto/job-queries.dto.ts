@@ -23,12 +23,19 @@ const toBoolean = ({ value }: { value: unknown }): unknown =>
 
 export const MAX_SCHEDULE_COUNT = 1000;
 
+/**
+ * 1,000,000 pages of up to 200: an offset of 2e8 rows, beyond any real listing. Unbounded, a
+ * page such as 1e20 made an OFFSET PostgreSQL cannot represent (a 500).
+ */
+export const MAX_PAGE = 1_000_000;
+
 export class ListJobsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1 })
   @IsOptional()
   @Transform(toInteger)
   @IsInt()
   @Min(1)
+  @Max(MAX_PAGE)
   page: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
