@@ -5,9 +5,14 @@ import { InvalidConfigurationError } from './config/invalid-configuration.error.
 import { loadAppConfig } from './config/load-app-config.js';
 import { shutdownOnSignals } from './common/shutdown-on-signals.js';
 import { createHttpApp } from './http-app.js';
+import { createAppLogger } from './observability/app-logger.js';
+import { withDevelopmentKey } from './secrets/development-key.js';
 
 try {
-  const config = loadAppConfig(process.env);
+  const loaded = loadAppConfig(process.env);
+  const config = await withDevelopmentKey(loaded, (message) =>
+    createAppLogger(loaded, 'job-scheduler').warn(message, 'Bootstrap'),
+  );
   const app = await createHttpApp(config);
   const logger = new Logger('Bootstrap');
   shutdownOnSignals(app, logger);

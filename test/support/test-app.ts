@@ -6,6 +6,7 @@ import { MIGRATIONS } from '../../src/database/database.module.js';
 import { createHttpApp } from '../../src/http-app.js';
 import { loadMigrationClasses } from './migrations.js';
 import { createTestDatabase, uniqueName } from './test-database.js';
+import { TEST_ENCRYPTION_KEY } from './test-secrets.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -34,6 +35,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     SERVER_PORT: '0',
     LOG_LEVEL: 'error',
     REDIS_KEY_PREFIX: uniqueName('jobsched-test'),
+    SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     // API tests are about the API: the scheduler runs only where a test asks for it.
     SCHEDULER_ENABLED: 'false',
     ...env,
