@@ -170,7 +170,7 @@ describe('loadAppConfig', () => {
     const printed = [
       JSON.stringify(config),
       inspect(config, { depth: 10 }),
-      `${config.secrets.key}`,
+      String(config.secrets.key),
     ];
     for (const text of printed) {
       expect(text).not.toContain(KEY);

@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import type { DeepPartial } from 'typeorm';
+import type { DeepPartial, EntityManager } from 'typeorm';
 import { JobEntity } from '../database/entities/job.entity.js';
 import { queryRows } from '../database/query-rows.js';
+import type { SqlExecutor } from '../database/query-rows.js';
+
+/** A job's destination as stored: redacted copies for display and the sealed real values. */
+export interface StoredTarget {
+  httpUrl: string;
+  httpHeaders: Record<string, string>;
+  httpTargetSealed: string;
+}
 
 export interface JobListFilter {
   page: number;
@@ -17,6 +26,14 @@ export interface JobListFilter {
 export class JobRepository {
   constructor(@InjectRepository(JobEntity) private readonly jobs: Repository<JobEntity>) {}
 
+  /**
+   * The id of a job about to be created. Chosen before the INSERT (rather than by the
+   * column's default) because its sealed secrets are bound to it.
+   */
+  newId(): string {
+    return randomUUID();
+  }
+
   async insert(values: DeepPartial<JobEntity>): Promise<JobEntity> {
     return this.jobs.save(this.jobs.create(values));
   }
@@ -25,8 +42,14 @@ export class JobRepository {
     return this.jobs.findOneBy({ id });
   }
 
-  async save(job: JobEntity): Promise<JobEntity> {
-    return this.jobs.save(job);
+  /** Saves the job; with `target`, also its destination, in the same transaction. */
+  async save(job: JobEntity, target?: StoredTarget): Promise<JobEntity> {
+    if (target === undefined) return this.jobs.save(job);
+    return this.jobs.manager.transaction(async (manager) => {
+      const saved = await manager.save(job);
+      await writeTarget(manager, job.id, target);
+      return withTarget(saved, target);
+    });
   }
 
   /**
@@ -39,9 +62,14 @@ export class JobRepository {
   async saveWithScheduleReset(
     job: JobEntity,
     keepManual: boolean,
+    target?: StoredTarget,
   ): Promise<{ job: JobEntity; removedExecutionIds: string[] }> {
-    return this.jobs.manager.transaction(async (manager) => {
-      const saved = await manager.save(job);
+    return this.jobs.manager.transaction(async (manager: EntityManager) => {
+      let saved = await manager.save(job);
+      if (target !== undefined) {
+        await writeTarget(manager, job.id, target);
+        saved = withTarget(saved, target);
+      }
       await manager.query('UPDATE jobs SET expanded_until = now() WHERE id = $1', [job.id]);
       const removed = await queryRows<{ id: string }>(
         manager,
@@ -53,6 +81,34 @@ export class JobRepository {
       );
       return { job: saved, removedExecutionIds: removed.map((row) => row.id) };
     });
+  }
+
+  /**
+   * The current signing secret becomes the previous one, valid for `graceSeconds` more by
+   * the database's clock (brief, invariant 6); with 0 it is dropped at once. One statement,
+   * so two rotations at once cannot lose a secret in between. `null`: no such job.
+   */
+  async rotateSigningSecret(
+    id: string,
+    sealedSecret: string,
+    graceSeconds: number,
+  ): Promise<{ previousExpiresAt: Date | null } | null> {
+    const rows = await queryRows<{ previous_expires_at: Date | null }>(
+      this.jobs.manager,
+      `UPDATE jobs
+       SET previous_signing_secret_sealed =
+             CASE WHEN $3::int > 0 THEN signing_secret_sealed END,
+           previous_signing_secret_expires_at =
+             CASE WHEN $3::int > 0 AND signing_secret_sealed IS NOT NULL
+                  THEN date_trunc('milliseconds', clock_timestamp()) + make_interval(secs => $3::int) END,
+           signing_secret_sealed = $2,
+           updated_at = clock_timestamp()
+       WHERE id = $1
+       RETURNING previous_signing_secret_expires_at AS previous_expires_at`,
+      [id, sealedSecret, graceSeconds],
+    );
+    const row = rows[0];
+    return row ? { previousExpiresAt: row.previous_expires_at } : null;
   }
 
   async list(filter: JobListFilter): Promise<{ items: JobEntity[]; total: number }> {
@@ -73,4 +129,19 @@ export class JobRepository {
     const [items, total] = await query.getManyAndCount();
     return { items, total };
   }
+}
+
+/** `http_url`, `http_headers` and `http_target_sealed` change together or not at all. */
+async function writeTarget(executor: SqlExecutor, id: string, target: StoredTarget): Promise<void> {
+  await executor.query(
+    `UPDATE jobs SET http_url = $2, http_headers = $3::jsonb, http_target_sealed = $4 WHERE id = $1`,
+    [id, target.httpUrl, JSON.stringify(target.httpHeaders), target.httpTargetSealed],
+  );
+}
+
+function withTarget(job: JobEntity, target: StoredTarget): JobEntity {
+  job.httpUrl = target.httpUrl;
+  job.httpHeaders = target.httpHeaders;
+  job.httpTargetSealed = target.httpTargetSealed;
+  return job;
 }

@@ -14,6 +14,7 @@ import { CreateJobDto } from './dto/create-job.dto.js';
 import { HistoryQueryDto, ListJobsQueryDto, ScheduleQueryDto } from './dto/job-queries.dto.js';
 import {
   HistoryResponse,
+  JobCreatedResponse,
   JobListResponse,
   JobResponse,
   NextRunsResponse,
@@ -35,9 +36,12 @@ export class JobsController {
 
   @Post()
   @ApiOperation({ summary: 'Create a job' })
-  @ApiCreatedResponse({ type: JobResponse })
+  @ApiCreatedResponse({
+    type: JobCreatedResponse,
+    description: 'The job, with its signing secret: the only time the secret is shown.',
+  })
   @ApiPayloadTooLargeResponse({ description: 'The request body exceeds SERVER_BODY_LIMIT_BYTES.' })
-  create(@Body() body: CreateJobDto): Promise<JobResponse> {
+  create(@Body() body: CreateJobDto): Promise<JobCreatedResponse> {
     return this.jobs.create(body);
   }
 

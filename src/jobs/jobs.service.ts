@@ -6,12 +6,13 @@ import { parseCronExpression } from '../cron/cron-expression.js';
 import { ExecutionQueue } from '../queue/execution-queue.js';
 import type { JobEntity } from '../database/entities/job.entity.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
-import type { JobListResponse, JobResponse } from './dto/job-responses.dto.js';
+import type { JobCreatedResponse, JobListResponse, JobResponse } from './dto/job-responses.dto.js';
 import type { ListJobsQueryDto } from './dto/job-queries.dto.js';
 import type { UpdateJobDto } from './dto/update-job.dto.js';
 import { JobDefinitionRules } from './job-definition.rules.js';
 import { JobRepository } from './job.repository.js';
 import { toJobResponse } from './job-response.mapper.js';
+import { JobSecretsService } from './job-secrets.service.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -24,21 +25,26 @@ export class JobsService {
     private readonly jobs: JobRepository,
     private readonly clock: Clock,
     private readonly queue: ExecutionQueue,
+    private readonly secrets: JobSecretsService,
     config: AppConfig,
   ) {
     this.rules = new JobDefinitionRules(config.worker.httpTimeoutSeconds);
   }
 
-  async create(input: CreateJobDto): Promise<JobResponse> {
+  /** The only response that carries the job's signing secret: it is never shown again. */
+  async create(input: CreateJobDto): Promise<JobCreatedResponse> {
     this.rules.rejectNulls(input);
+    const id = this.jobs.newId();
+    const signingSecret = this.secrets.newSigningSecret(id);
     const candidate = {
+      id,
       name: input.name,
       description: input.description ?? null,
       cronExpression: parseCronExpression(input.cronExpression, input.timezone ?? 'UTC').expression,
       timezone: input.timezone ?? 'UTC',
       httpMethod: input.httpMethod ?? 'POST',
-      httpUrl: input.httpUrl,
-      httpHeaders: input.httpHeaders ?? {},
+      ...this.secrets.newTarget(id, input.httpUrl, input.httpHeaders ?? {}),
+      signingSecretSealed: signingSecret.sealed,
       httpBody: input.httpBody ?? null,
       executionType: input.executionType ?? 'AT_LEAST_ONCE',
       timeoutSeconds:
@@ -49,7 +55,8 @@ export class JobsService {
       isActive: input.isActive ?? true,
     } satisfies Partial<JobEntity>;
     this.rules.check(candidate);
-    return this.respond(await this.jobs.insert(candidate));
+    const job = await this.jobs.insert(candidate);
+    return { ...this.respond(job), signingSecret: signingSecret.secret };
   }
 
   async get(id: string): Promise<JobResponse> {
@@ -82,8 +89,7 @@ export class JobsService {
       job.cronExpression = parseCronExpression(change.cronExpression, job.timezone).expression;
     }
     if (change.httpMethod !== undefined) job.httpMethod = change.httpMethod;
-    if (change.httpUrl !== undefined) job.httpUrl = change.httpUrl;
-    if (change.httpHeaders !== undefined) job.httpHeaders = change.httpHeaders;
+    const target = this.secrets.changedTarget(job, change);
     if (change.httpBody !== undefined) job.httpBody = change.httpBody;
     if (change.executionType !== undefined) job.executionType = change.executionType;
     if (change.timeoutSeconds !== undefined) job.timeoutSeconds = change.timeoutSeconds;
@@ -102,10 +108,13 @@ export class JobsService {
     if (scheduleChanged) job.scheduleVersion += 1;
     this.rules.check(job);
     const activityChanged = change.isActive !== undefined && change.isActive !== wasActive;
-    if (!scheduleChanged && !activityChanged) return this.respond(await this.jobs.save(job));
+    if (!scheduleChanged && !activityChanged) {
+      return this.respond(await this.jobs.save(job, target));
+    }
     const { job: saved, removedExecutionIds } = await this.jobs.saveWithScheduleReset(
       job,
       job.isActive,
+      target,
     );
     await this.queue.remove(removedExecutionIds);
     return this.respond(saved);

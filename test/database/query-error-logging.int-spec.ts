@@ -23,34 +23,19 @@ describe('a failed statement is logged without its parameters', () => {
   let dataSource: DataSource;
   let drop: () => Promise<void>;
   const capture = new CapturingLogger();
-  const writes: string[] = [];
-  const realWrite = process.stdout.write.bind(process.stdout);
-  const realErrorWrite = process.stderr.write.bind(process.stderr);
 
   beforeAll(async () => {
     const created = await createTestDatabase();
     drop = created.drop;
     dataSource = await openDataSource(created.database);
     Logger.overrideLogger(capture);
-    // Anything printed around Nest's logger (TypeORM's console loggers) is caught too.
-    const tee =
-      (write: typeof realWrite) =>
-      (chunk: unknown, ...rest: unknown[]): boolean => {
-        writes.push(String(chunk));
-        return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-      };
-    process.stdout.write = tee(realWrite) as typeof process.stdout.write;
-    process.stderr.write = tee(realErrorWrite) as typeof process.stderr.write;
   });
 
   afterEach(() => {
     capture.lines.length = 0;
-    writes.length = 0;
   });
 
   afterAll(async () => {
-    process.stdout.write = realWrite;
-    process.stderr.write = realErrorWrite;
     Logger.overrideLogger(new ConsoleLogger());
     await dataSource.destroy();
     await drop();
@@ -71,12 +56,13 @@ describe('a failed statement is logged without its parameters', () => {
     );
     await expect(insert).rejects.toThrow(/value too long/);
 
-    const logged = [...capture.lines, ...writes].join('\n');
+    // Exactly one line, through Nest's logger: TypeORM's own console loggers would print
+    // elsewhere (and with every parameter), so with them this fails.
     expect(capture.lines).toEqual([
       expect.stringMatching(
         /^error \[TypeORM\] Query failed: value too long .* \(SQLSTATE 22001\) -- INSERT INTO "jobs"/,
       ),
     ]);
-    expect(logged).not.toContain(canary);
+    expect(capture.lines.join('\n')).not.toContain(canary);
   });
 });
