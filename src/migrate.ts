@@ -10,7 +10,7 @@ import { loadAppConfig } from './config/load-app-config.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { runMigrationsExclusively, withMigrationLock } from './database/migration-runner.js';
 import { withDevelopmentKey } from './secrets/development-key.js';
-import { createPlaintextJobEncryption } from './secrets/secrets-cli.js';
+import { createPlaintextJobEncryption } from './secrets/standalone-secrets.factory.js';
 
 try {
   const config = await withDevelopmentKey(loadAppConfig(process.env), (message) =>

@@ -12,7 +12,10 @@ import { loadAppConfig } from './config/load-app-config.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { withMigrationLock } from './database/migration-runner.js';
 import { withDevelopmentKey } from './secrets/development-key.js';
-import { createPlaintextJobEncryption, createSecretsRotation } from './secrets/secrets-cli.js';
+import {
+  createPlaintextJobEncryption,
+  createSecretsRotation,
+} from './secrets/standalone-secrets.factory.js';
 
 try {
   const config = await withDevelopmentKey(loadAppConfig(process.env), (message) =>

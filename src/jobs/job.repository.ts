@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
-import type { DeepPartial, EntityManager } from 'typeorm';
+import type { DeepPartial, EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import { JobEntity } from '../database/entities/job.entity.js';
 import { queryRows } from '../database/query-rows.js';
 import type { SqlExecutor } from '../database/query-rows.js';
@@ -34,8 +34,16 @@ export class JobRepository {
     return randomUUID();
   }
 
+  /**
+   * A plain INSERT: `save()` of an entity whose id is set would first SELECT it to choose
+   * between INSERT and UPDATE. Generated columns (timestamps, version) are read back into it.
+   */
   async insert(values: DeepPartial<JobEntity>): Promise<JobEntity> {
-    return this.jobs.save(this.jobs.create(values));
+    const job = this.jobs.create(values);
+    // TypeORM's insert type cannot express a jsonb union column (`httpBody`); the entity is
+    // exactly what `create` built from the same columns.
+    await this.jobs.insert(job as QueryDeepPartialEntity<JobEntity>);
+    return job;
   }
 
   async findById(id: string): Promise<JobEntity | null> {

@@ -144,6 +144,20 @@ describe('signing secrets: shown once at create, rotated with a grace period', (
     expect((await secrets(id)).seconds_left).toBeGreaterThan(2_592_000 - 60);
   });
 
+  it.each(['webhook-id', 'Webhook-Timestamp', 'WEBHOOK-SIGNATURE'])(
+    'refuses a job that sets the signature header %s itself',
+    async (name) => {
+      const rejected = await api.request('POST', '/api/v1/jobs', {
+        name: 'spoofing',
+        cronExpression: '0 0 * * * *',
+        httpUrl: 'https://example.com/hook',
+        httpHeaders: { [name]: 'v1,forged' },
+      });
+      expect(rejected.status).toBe(400);
+      expect(rejected.body.message).toContain(`httpHeaders.${name} is set by the scheduler`);
+    },
+  );
+
   it('answers 404 for an unknown job and 400 for a malformed id', async () => {
     const unknown = await api.request('POST', `/api/v1/jobs/${UNKNOWN_ID}/signing-secret/rotate`);
     expect(unknown.status).toBe(404);
