@@ -58,7 +58,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   const info = new DocumentBuilder()
     .setTitle('job-scheduler')
     .setDescription(
-      'Distributed cron scheduler for outbound HTTP webhooks. Errors are `{ statusCode, error, message }`; `message` names the offending field(s).',
+      'Distributed cron scheduler for outbound HTTP webhooks. Errors are `{ statusCode, error, message }`; `message` names the offending field(s).\n\n' +
+        'Every webhook request carries `X-Job-Id`, `X-Execution-Id`, `X-Scheduled-At`, `X-Attempt`, `User-Agent` and the Standard Webhooks headers `webhook-id` (the execution id), `webhook-timestamp` (send time, unix seconds) and `webhook-signature` (`v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the job\'s signing secret; two during a rotation grace). See docs/architecture.md, "The webhook contract".',
     )
     .setVersion('1')
     .addBearerAuth({

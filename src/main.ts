@@ -5,9 +5,17 @@ import { InvalidConfigurationError } from './config/invalid-configuration.error.
 import { loadAppConfig } from './config/load-app-config.js';
 import { shutdownOnSignals } from './common/shutdown-on-signals.js';
 import { createHttpApp } from './http-app.js';
+import { createAppLogger } from './observability/app-logger.js';
+import { withDevelopmentKey } from './secrets/development-key.js';
+import { withDevelopmentAdminKey } from './tenancy/development-admin-key.js';
 
 try {
-  const config = loadAppConfig(process.env);
+  const loaded = loadAppConfig(process.env);
+  const bootLogger = createAppLogger(loaded, 'job-scheduler');
+  const config = await withDevelopmentAdminKey(
+    await withDevelopmentKey(loaded, (message) => bootLogger.warn(message, 'Bootstrap')),
+    (message) => bootLogger.warn(message, 'Bootstrap'),
+  );
   const app = await createHttpApp(config);
   const logger = new Logger('Bootstrap');
   shutdownOnSignals(app, logger);

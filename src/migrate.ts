@@ -1,20 +1,38 @@
 /**
- * `npm run migration:run`: applies pending migrations and exits. Safe to run while the
- * service is starting elsewhere (advisory lock).
+ * `npm run migration:run`: applies pending migrations, encrypts the job rows still in plain
+ * text (what migration EncryptedJobSecrets cannot do without the key), and exits. Safe to
+ * run while the service is starting elsewhere (advisory lock).
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
+import { InvalidConfigurationError } from './config/invalid-configuration.error.js';
 import { loadAppConfig } from './config/load-app-config.js';
 import { dataSourceOptions } from './database/data-source-options.js';
-import { runMigrationsExclusively } from './database/migration-runner.js';
+import { runMigrationsExclusively, withMigrationLock } from './database/migration-runner.js';
+import { withDevelopmentKey } from './secrets/development-key.js';
+import { createPlaintextJobEncryption } from './secrets/standalone-secrets.factory.js';
 
-const config = loadAppConfig(process.env);
-const dataSource = new DataSource(dataSourceOptions(config.database));
-await dataSource.initialize();
 try {
-  const applied = await runMigrationsExclusively(dataSource);
-  const names = applied.map((migration) => migration.name).join(', ');
-  process.stdout.write(`${applied.length} migration(s) applied${names ? `: ${names}` : ''}\n`);
-} finally {
-  await dataSource.destroy();
+  const config = await withDevelopmentKey(loadAppConfig(process.env), (message) =>
+    process.stderr.write(`${message}\n`),
+  );
+  const dataSource = new DataSource(dataSourceOptions(config.database));
+  await dataSource.initialize();
+  try {
+    const applied = await runMigrationsExclusively(dataSource);
+    const names = applied.map((migration) => migration.name).join(', ');
+    process.stdout.write(`${applied.length} migration(s) applied${names ? `: ${names}` : ''}\n`);
+    const { encrypted, skipped } = await withMigrationLock(dataSource, () =>
+      createPlaintextJobEncryption(config, dataSource).encryptRemaining(),
+    );
+    process.stdout.write(`${encrypted} job(s) encrypted at rest, ${skipped} changed meanwhile\n`);
+  } finally {
+    await dataSource.destroy();
+  }
+} catch (error) {
+  if (error instanceof InvalidConfigurationError) {
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+  throw error;
 }

@@ -6,12 +6,17 @@ import { shutdownOnSignals } from './common/shutdown-on-signals.js';
 import { InvalidConfigurationError } from './config/invalid-configuration.error.js';
 import { loadAppConfig } from './config/load-app-config.js';
 import { createAppLogger } from './observability/app-logger.js';
+import { withDevelopmentKey } from './secrets/development-key.js';
 import { WorkerModule } from './worker.module.js';
 
 try {
-  const config = loadAppConfig(process.env);
+  const loaded = loadAppConfig(process.env);
+  const appLogger = createAppLogger(loaded, 'job-scheduler-worker');
+  const config = await withDevelopmentKey(loaded, (message) =>
+    appLogger.warn(message, 'Bootstrap'),
+  );
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), {
-    logger: createAppLogger(config, 'job-scheduler-worker'),
+    logger: appLogger,
     abortOnError: false,
   });
   const logger = new Logger('Bootstrap');

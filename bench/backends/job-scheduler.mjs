@@ -4,13 +4,21 @@
  *
  * Setup shortcuts, and why they are fair:
  * - Jobs for the fire ladder are made by creating one (inactive) template job through the
- *   API, then cloning it N times with one `INSERT ... SELECT` (only name, URL and is_active
- *   differ). The API is measured on its own (scenario "api"); creating 10,000 jobs through it
- *   would only lengthen the warm-up. The clones have exactly the columns the API wrote.
+ *   API, then cloning it N times with one `INSERT ... SELECT` (only id, name, URL, is_active
+ *   and the sealed secrets differ). The API is measured on its own (scenario "api"); creating
+ *   10,000 jobs through it would only lengthen the warm-up. The clones have exactly the
+ *   columns the API writes: each gets its destination and its own signing secret sealed here
+ *   with the run's key, through the service's own `JobSecretsCipher`, so workers decrypt and
+ *   sign every request as they would for jobs made through the API.
  * - The burst inserts its executions as `SCHEDULED` rows due at one aligned second, exactly
  *   what the scheduler's expansion writes (it materialises rows 60 s ahead), so the drain
  *   measures hand-off, queue, claim, send and record: everything after expansion.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { EncryptionKey } from '../../dist/config/encryption-key.js';
+import { JobSecretsCipher } from '../../dist/secrets/job-secrets.cipher.js';
+import { SecretCipher } from '../../dist/secrets/secret-cipher.js';
+import { SigningSecretGenerator } from '../../dist/secrets/signing-secret.generator.js';
 import { startChild } from '../lib/children.mjs';
 import { BENCH_ADMIN_API_KEY, freePort, jsonRequest } from '../lib/util.mjs';
 
@@ -22,9 +30,17 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
     WORKER_POOL_SIZE: String(poolSize),
     // Every job of the benchmark calls one receiver: the per-destination cap (half the pool
     // by default) would measure the cap, not the engine. The cap's own behaviour is tested
-    // in test/e2e/destination-concurrency.e2e-spec.ts.
+    // in test/e2e/stuck-destination.e2e-spec.ts.
     WEBHOOK_MAX_CONCURRENCY_PER_DESTINATION: String(poolSize),
     ...env,
+  };
+  // A throw-away SECRETS_ENCRYPTION_KEY per run; kept out of `describe()` (it goes in reports).
+  const encryptionKey = randomBytes(32).toString('base64');
+  const secrets = {
+    cipher: new JobSecretsCipher(
+      new SecretCipher({ current: EncryptionKey.fromBase64(encryptionKey) }),
+    ),
+    generator: new SigningSecretGenerator(),
   };
 
   function baseEnv(ctx, deployment) {
@@ -48,6 +64,7 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
       API_RATE_LIMIT: '10000000',
       // The bench receiver listens on 127.0.0.1, which the SSRF guard refuses by default.
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      SECRETS_ENCRYPTION_KEY: encryptionKey,
       ...engineEnv,
     };
   }
@@ -59,7 +76,8 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
       processes: `1 × node dist/main.js (API + scheduler) + ${workers} × node dist/worker.js`,
       env: engineEnv,
       otherSettings: 'defaults (docs/configuration.md)',
-      fireJobSetup: 'one template job via POST /api/v1/jobs, cloned N times by INSERT ... SELECT',
+      fireJobSetup:
+        'one template job via POST /api/v1/jobs, cloned N times by INSERT ... SELECT (secrets sealed per clone)',
       burstSetup:
         'N SCHEDULED execution rows (100 per job, 10 ms apart) inserted due at one aligned second',
     }),
@@ -106,7 +124,7 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
     },
 
     async createEverySecondJobs(ctx, deployment, { count, urlPrefix }) {
-      await cloneJobs(ctx, deployment, {
+      await cloneJobs(ctx, deployment, secrets, {
         count,
         urlPrefix,
         cronExpression: '* * * * * *',
@@ -153,7 +171,7 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
     /** `count` executions, 100 per job, due from `dueAt` to `dueAt + 990 ms`. */
     async prepareBurst(ctx, deployment, { count, dueAt, urlPrefix, perJob, spreadMs }) {
       const jobs = Math.ceil(count / perJob);
-      await cloneJobs(ctx, deployment, {
+      await cloneJobs(ctx, deployment, secrets, {
         count: jobs,
         urlPrefix,
         cronExpression: QUIET_CRON,
@@ -184,7 +202,7 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
 
     /** Jobs for the API scenario's GETs: cloned quiet jobs; returns their ids. */
     async seedApiJobs(ctx, deployment, { count, urlPrefix }) {
-      await cloneJobs(ctx, deployment, {
+      await cloneJobs(ctx, deployment, secrets, {
         count,
         urlPrefix,
         cronExpression: QUIET_CRON,
@@ -242,9 +260,15 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
 /**
  * One template job through the API (so the row has exactly the API's defaults), then
  * `count` clones of it in one statement. Columns are read from the catalogue, so a column
- * added later is copied from the template too.
+ * added later is copied from the template too. Sealed values are bound to their job id, so
+ * each clone gets its own id, destination and signing secret, sealed here.
  */
-async function cloneJobs(ctx, deployment, { count, urlPrefix, cronExpression, namePrefix }) {
+async function cloneJobs(
+  ctx,
+  deployment,
+  { cipher, generator },
+  { count, urlPrefix, cronExpression, namePrefix },
+) {
   const created = await jsonRequest(deployment.apiUrl, 'POST', '/api/v1/jobs', {
     name: `${namePrefix}template`,
     cronExpression,
@@ -258,16 +282,30 @@ async function cloneJobs(ctx, deployment, { count, urlPrefix, cronExpression, na
     `SELECT column_name FROM information_schema.columns
      WHERE table_schema = current_schema() AND table_name = 'jobs'`,
   );
-  const generated = new Set(['id', 'created_at', 'updated_at', 'expanded_until', 'deleted_at']);
-  const replaced = { name: `$2 || i`, http_url: `$3 || i`, is_active: 'true' };
+  const generated = new Set(['created_at', 'updated_at', 'expanded_until', 'deleted_at']);
+  const replaced = {
+    id: 'c.id',
+    name: `$2 || (c.n - 1)`,
+    // No userinfo and no query: the redacted copy is the URL itself.
+    http_url: `$3 || (c.n - 1)`,
+    http_target_sealed: 'c.target',
+    signing_secret_sealed: 'c.secret',
+    is_active: 'true',
+  };
+  const ids = Array.from({ length: count }, () => randomUUID());
+  const targets = ids.map((id, i) =>
+    cipher.sealTarget(id, { url: `${urlPrefix}${i}`, headers: {} }),
+  );
+  const signingSecrets = ids.map((id) => cipher.sealSigningSecret(id, generator.generate()));
   const columns = rows.map((row) => row.column_name).filter((name) => !generated.has(name));
   const values = columns.map((name) => replaced[name] ?? `t."${name}"`);
   const { rowCount } = await ctx.pool.query(
     `INSERT INTO jobs (${columns.map((name) => `"${name}"`).join(', ')})
      SELECT ${values.join(', ')}
-     FROM jobs t CROSS JOIN generate_series(0, $4 - 1) AS i
+     FROM jobs t CROSS JOIN unnest($4::uuid[], $5::text[], $6::text[]) WITH ORDINALITY
+       AS c(id, target, secret, n)
      WHERE t.id = $1`,
-    [created.body.id, namePrefix, urlPrefix, count],
+    [created.body.id, namePrefix, urlPrefix, ids, targets, signingSecrets],
   );
   if (rowCount !== count) throw new Error(`cloned ${rowCount} of ${count} jobs`);
 }

@@ -1,6 +1,6 @@
 /**
- * Header names a job cannot set. The first five are the webhook contract (brief, "The webhook
- * request"); the rest frame the request and belong to the HTTP client. The API rejects them
+ * Header names a job cannot set. The first eight are the webhook contract (brief, "The webhook
+ * request", with the Standard Webhooks signature headers); the rest frame the request and belong to the HTTP client. The API rejects them
  * (`src/jobs/dto/http-validators.ts`) and the worker drops them
  * (`src/execution/webhook-request.ts`), so that a row written before that rule, or by hand,
  * still cannot break receivers' deduplication or the framing of the request.
@@ -11,6 +11,9 @@ export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
   'x-scheduled-at',
   'x-attempt',
   'user-agent',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
   'host',
   'content-length',
   'transfer-encoding',

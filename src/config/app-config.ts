@@ -1,3 +1,5 @@
+import type { EncryptionKey } from './encryption-key.js';
+
 /**
  * The typed configuration tree. `loadAppConfig` is the only code in the service that reads
  * environment variables; everything else receives an `AppConfig` through injection.
@@ -6,8 +8,23 @@ export type LogFormat = 'json' | 'text';
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type DbSslMode = 'disable' | 'require' | 'verify-full';
 
+/** The one `ENVIRONMENT` value that may run without `SECRETS_ENCRYPTION_KEY` (a generated key). */
+export const DEVELOPMENT_ENVIRONMENT = 'development';
+
 export abstract class AppConfig {
+  /** `ENVIRONMENT`, lower case; `production` unless set. */
   abstract readonly environment: string;
+  /** Where the process may keep files of its own (the development encryption key). */
+  abstract readonly dataDir: string;
+  abstract readonly secrets: {
+    /**
+     * Encrypts every secret written from now on. `undefined` only with
+     * `ENVIRONMENT=development` before `withDevelopmentKey` has filled it in.
+     */
+    readonly key: EncryptionKey | undefined;
+    /** Still decrypts values written before a key rotation (`npm run secrets:rotate`). */
+    readonly previousKey: EncryptionKey | undefined;
+  };
   abstract readonly server: {
     readonly host: string;
     readonly port: number;

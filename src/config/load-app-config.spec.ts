@@ -1,10 +1,28 @@
 import { describe, expect, it } from '@jest/globals';
+import { inspect } from 'node:util';
 import { InvalidConfigurationError } from './invalid-configuration.error.js';
 import { loadAppConfig } from './load-app-config.js';
 
+/** Base64 of 32 bytes, as `openssl rand -base64 32` prints. */
+const KEY = 'E4Jc6c9sXojclJRc4g2Eea1E6p4y8ECmz22jN07d7Uc=';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadAppConfig(env);
+  } catch (error) {
+    if (error instanceof InvalidConfigurationError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
 describe('loadAppConfig', () => {
-  it('applies the documented defaults to an empty environment', () => {
-    const config = loadAppConfig({});
+  it('applies the documented defaults to an environment with only the key', () => {
+    const config = loadAppConfig({ SECRETS_ENCRYPTION_KEY: KEY });
+    expect(config.environment).toBe('production');
+    expect(config.dataDir).toBe('./data');
+    expect(config.secrets.key?.bytes()).toEqual(Buffer.from(KEY, 'base64'));
+    expect(config.secrets.previousKey).toBeUndefined();
     expect(config.server).toEqual({ host: '0.0.0.0', port: 8080, bodyLimitBytes: 262_144 });
     expect(config.database).toMatchObject({
       host: '127.0.0.1',
@@ -30,6 +48,7 @@ describe('loadAppConfig', () => {
 
   it('reads the SSRF guard settings, normalising the CIDRs', () => {
     const config = loadAppConfig({
+      SECRETS_ENCRYPTION_KEY: KEY,
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
       WEBHOOK_ALLOWED_CIDRS: ' 10.0.0.0/8, fd00:0:0::/8 ,,169.254.169.254/32',
     });
@@ -42,7 +61,12 @@ describe('loadAppConfig', () => {
   it.each(['10.0.0.0', '10.1/16', '012.0.0.0/8', '10.0.0.0/33', 'fd00::/129', 'internal'])(
     'refuses %j in WEBHOOK_ALLOWED_CIDRS, naming the variable',
     (entry) => {
-      expect(() => loadAppConfig({ WEBHOOK_ALLOWED_CIDRS: `192.168.0.0/16,${entry}` })).toThrow(
+      expect(() =>
+        loadAppConfig({
+          SECRETS_ENCRYPTION_KEY: KEY,
+          WEBHOOK_ALLOWED_CIDRS: `192.168.0.0/16,${entry}`,
+        }),
+      ).toThrow(
         `WEBHOOK_ALLOWED_CIDRS must be a comma-separated list of CIDRs such as 10.0.0.0/8 or fd00::/8 (got "${entry}")`,
       );
     },
@@ -55,10 +79,17 @@ describe('loadAppConfig', () => {
   });
 
   it('reads the per-destination protection, its cap defaulting to half the pool', () => {
-    expect(loadAppConfig({ WORKER_POOL_SIZE: '500' }).destinations.maxConcurrency).toBe(250);
-    expect(loadAppConfig({ WORKER_POOL_SIZE: '1' }).destinations.maxConcurrency).toBe(1);
+    expect(
+      loadAppConfig({ SECRETS_ENCRYPTION_KEY: KEY, WORKER_POOL_SIZE: '500' }).destinations
+        .maxConcurrency,
+    ).toBe(250);
+    expect(
+      loadAppConfig({ SECRETS_ENCRYPTION_KEY: KEY, WORKER_POOL_SIZE: '1' }).destinations
+        .maxConcurrency,
+    ).toBe(1);
     expect(
       loadAppConfig({
+        SECRETS_ENCRYPTION_KEY: KEY,
         WORKER_POOL_SIZE: '500',
         WEBHOOK_MAX_CONCURRENCY_PER_DESTINATION: '500',
         WEBHOOK_BREAKER_FAILURES: '3',
@@ -76,13 +107,14 @@ describe('loadAppConfig', () => {
     ['WEBHOOK_BREAKER_COOLDOWN_SECONDS', '3601'],
     ['WEBHOOK_BREAKER_COOLDOWN_SECONDS', '1.5'],
   ])('refuses %s=%s, naming it', (name, value) => {
-    expect(() => loadAppConfig({ [name]: value })).toThrow(
+    expect(() => loadAppConfig({ SECRETS_ENCRYPTION_KEY: KEY, [name]: value })).toThrow(
       expect.objectContaining({ problems: [expect.stringContaining(name)] }),
     );
   });
 
   it('reads every variable the brief names', () => {
     const config = loadAppConfig({
+      SECRETS_ENCRYPTION_KEY: KEY,
       DB_HOST: 'db',
       DB_PORT: '6543',
       DB_USER: 'sched',
@@ -121,6 +153,7 @@ describe('loadAppConfig', () => {
 
   it('prefers DATABASE_URL and REDIS_URL over the separate variables', () => {
     const config = loadAppConfig({
+      SECRETS_ENCRYPTION_KEY: KEY,
       DATABASE_URL: 'postgres://u%40x:p%2Fw@pg.example:5433/sched?sslmode=verify-full',
       DB_HOST: 'ignored',
       REDIS_URL: 'redis://:pass@redis.example:6390/2',
@@ -144,6 +177,7 @@ describe('loadAppConfig', () => {
   it('names every bad variable in one error', () => {
     const attempt = () =>
       loadAppConfig({
+        SECRETS_ENCRYPTION_KEY: KEY,
         SERVER_PORT: 'eighty',
         WORKER_POOL_SIZE: '0',
         LOG_FORMAT: 'xml',
@@ -166,6 +200,57 @@ describe('loadAppConfig', () => {
       }
       expect(message).not.toContain('secret');
       expect((error as InvalidConfigurationError).problems).toHaveLength(5);
+    }
+  });
+
+  it('refuses to start without SECRETS_ENCRYPTION_KEY, ENVIRONMENT defaulting to production', () => {
+    const problems = problemsOf({});
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('SECRETS_ENCRYPTION_KEY is required');
+    expect(problemsOf({ ENVIRONMENT: 'staging' })).toHaveLength(1);
+  });
+
+  it('lets ENVIRONMENT=development run without a key (a generated one is filled in later)', () => {
+    const config = loadAppConfig({ ENVIRONMENT: 'Development', DATA_DIR: '/var/lib/sched' });
+    expect(config.environment).toBe('development');
+    expect(config.secrets.key).toBeUndefined();
+    expect(config.dataDir).toBe('/var/lib/sched');
+  });
+
+  it.each([
+    ['not base64 at all', 'this is not a key!'],
+    ['31 bytes', Buffer.alloc(31, 1).toString('base64')],
+    ['33 bytes', Buffer.alloc(33, 1).toString('base64')],
+    ['hex of 32 bytes', Buffer.alloc(32, 0xab).toString('hex')],
+  ])('names a malformed key (%s) without echoing it', (_, value) => {
+    for (const name of ['SECRETS_ENCRYPTION_KEY', 'SECRETS_ENCRYPTION_KEY_PREVIOUS']) {
+      const problems = problemsOf({ SECRETS_ENCRYPTION_KEY: KEY, [name]: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(new RegExp(`^${name} must be the base64 of exactly 32`));
+      expect(problems[0]).not.toContain(value);
+    }
+    // Even in development a key that is given must be a real one.
+    expect(problemsOf({ ENVIRONMENT: 'development', SECRETS_ENCRYPTION_KEY: value })).toHaveLength(
+      1,
+    );
+  });
+
+  it('reads the previous key and never prints either key', () => {
+    const previous = Buffer.alloc(32, 7).toString('base64');
+    const config = loadAppConfig({
+      SECRETS_ENCRYPTION_KEY: KEY,
+      SECRETS_ENCRYPTION_KEY_PREVIOUS: previous,
+    });
+    expect(config.secrets.previousKey?.bytes()).toEqual(Buffer.alloc(32, 7));
+    const printed = [
+      JSON.stringify(config),
+      inspect(config, { depth: 10 }),
+      String(config.secrets.key),
+    ];
+    for (const text of printed) {
+      expect(text).not.toContain(KEY);
+      expect(text).not.toContain(previous);
+      expect(text).not.toContain(Buffer.from(KEY, 'base64').toString('hex'));
     }
   });
 });

@@ -1,5 +1,12 @@
 import ipaddr from 'ipaddr.js';
-import { AppConfig, DbSslMode, LogFormat, LogLevel } from './app-config.js';
+import {
+  AppConfig,
+  DbSslMode,
+  DEVELOPMENT_ENVIRONMENT,
+  LogFormat,
+  LogLevel,
+} from './app-config.js';
+import { EncryptionKey } from './encryption-key.js';
 import { InvalidConfigurationError } from './invalid-configuration.error.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -14,10 +21,26 @@ export function loadAppConfig(env: Env): AppConfig {
   const databaseUrl = reader.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const redisUrl = reader.url('REDIS_URL', ['redis:', 'rediss:']);
 
+  const environment = reader.string('ENVIRONMENT', 'production').toLowerCase();
+  const key = reader.encryptionKey('SECRETS_ENCRYPTION_KEY');
+  if (
+    key === undefined &&
+    environment !== DEVELOPMENT_ENVIRONMENT &&
+    !reader.has('SECRETS_ENCRYPTION_KEY')
+  ) {
+    reader.problems.push(
+      'SECRETS_ENCRYPTION_KEY is required: the base64 of 32 random bytes (`openssl rand -base64 32`); only ENVIRONMENT=development may leave it unset',
+    );
+  }
   const poolSize = reader.integer('WORKER_POOL_SIZE', 10, 1, 1000);
 
   const config: AppConfig = {
-    environment: reader.string('ENVIRONMENT', 'development'),
+    environment,
+    dataDir: reader.string('DATA_DIR', './data'),
+    secrets: {
+      key,
+      previousKey: reader.encryptionKey('SECRETS_ENCRYPTION_KEY_PREVIOUS'),
+    },
     server: {
       host: reader.string('SERVER_HOST', '0.0.0.0'),
       port: reader.integer('SERVER_PORT', 8080, 0, 65535),
@@ -132,6 +155,23 @@ class EnvReader {
   private raw(name: string): string | undefined {
     const value = this.env[name];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  has(name: string): boolean {
+    return this.raw(name) !== undefined;
+  }
+
+  /** The value is a key: a problem names the variable and never echoes what it holds. */
+  encryptionKey(name: string): EncryptionKey | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const key = EncryptionKey.fromBase64(value);
+    if (key === undefined) {
+      this.problems.push(
+        `${name} must be the base64 of exactly 32 random bytes (\`openssl rand -base64 32\`)`,
+      );
+    }
+    return key;
   }
 
   string(name: string, fallback: string): string {

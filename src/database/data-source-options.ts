@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { DataSourceOptions, MixedList } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
 import { ENTITIES } from './entities.js';
+import { TypeOrmQueryLogger } from './typeorm-query.logger.js';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export type MigrationList = MixedList<Function | string>;
@@ -37,5 +38,7 @@ export function dataSourceOptions(
     migrationsRun: false,
     extra: { max: database.poolSize, application_name: 'job-scheduler' },
     logging: ['error'],
+    // Never TypeORM's own loggers: they print every parameter of a failed statement.
+    logger: new TypeOrmQueryLogger(),
   };
 }

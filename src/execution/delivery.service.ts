@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ExecutionQueue } from '../queue/execution-queue.js';
+import { SecretDecryptionError } from '../secrets/secret-decryption.error.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 import {
   classifyOutcome,
@@ -13,7 +14,8 @@ import { ExecutionRepository } from './execution.repository.js';
 import { ExecutionMetrics } from './execution.metrics.js';
 import { WebhookClient } from './webhook-client.js';
 import type { WebhookOutcome } from './webhook-client.js';
-import { buildWebhookRequest } from './webhook-request.js';
+import type { WebhookRequest } from './webhook-request.js';
+import { WebhookRequestFactory } from './webhook-request.factory.js';
 import { WorkerIdentity } from './worker-identity.js';
 
 /**
@@ -33,6 +35,7 @@ export class DeliveryService {
     private readonly executions: ExecutionRepository,
     private readonly queue: ExecutionQueue,
     private readonly metrics: ExecutionMetrics,
+    private readonly requests: WebhookRequestFactory,
   ) {}
 
   /** An execution the claim refused: stale (already settled or removed), or abandoned. */
@@ -63,31 +66,27 @@ export class DeliveryService {
     signal: AbortSignal,
   ): Promise<void> {
     const token = this.identity.leaseToken;
-    let outcome: WebhookOutcome;
-    try {
-      const request = buildWebhookRequest({
-        jobId: execution.jobId,
-        executionId: execution.id,
-        scheduledAt: execution.scheduledAt,
-        attempt,
-        method: execution.httpMethod,
-        url: execution.httpUrl,
-        headers: execution.httpHeaders,
-        body: execution.httpBody,
-        version: this.identity.version,
-      });
-      if (attempt === 1) {
-        this.metrics.lateness.observe((Date.now() - execution.scheduledAt.getTime()) / 1000);
-      }
-      outcome = await this.client.send(request, {
-        timeoutMs: execution.timeoutSeconds * 1000,
-        signal,
-      });
-    } catch (error) {
-      pass.release();
-      throw error;
+    if (attempt === 1) {
+      this.metrics.lateness.observe((Date.now() - execution.scheduledAt.getTime()) / 1000);
     }
-    await pass.finish(outcome);
+    const request = this.buildRequest(execution, attempt);
+    let outcome: WebhookOutcome;
+    if ('unopenable' in request) {
+      // Nothing was sent: the destination learned nothing, so the breaker hears nothing.
+      pass.release();
+      outcome = request.unopenable;
+    } else {
+      try {
+        outcome = await this.client.send(request, {
+          timeoutMs: execution.timeoutSeconds * 1000,
+          signal,
+        });
+      } catch (error) {
+        pass.release();
+        throw error;
+      }
+      await pass.finish(outcome);
+    }
 
     if (outcome.kind === 'aborted' && execution.executionType === 'AT_LEAST_ONCE') {
       // Shutting down: hand the execution back; another worker sends it again.
@@ -141,6 +140,31 @@ export class DeliveryService {
       // PostgreSQL has the outcome; the queue item went back to ready when our lease
       // expired and whoever claims it will find it settled and drop it.
       this.logger.warn(`Lease of ${execution.id} was lost before its acknowledgement`);
+    }
+  }
+
+  /**
+   * A job whose secrets cannot be opened (its key is not configured here, or the row was
+   * altered) is not sent: the attempt fails as never sent, so it is retried per policy (a
+   * worker with the right key may take it) and the reason is in its history.
+   */
+  private buildRequest(
+    execution: ClaimedExecution,
+    attempt: number,
+  ): WebhookRequest | { unopenable: WebhookOutcome } {
+    try {
+      return this.requests.build(execution, attempt);
+    } catch (error) {
+      if (!(error instanceof SecretDecryptionError)) throw error;
+      return {
+        unopenable: {
+          kind: 'network-error',
+          durationMs: 0,
+          error: `not sent: the job's secrets cannot be decrypted (${error.message})`,
+          requestSent: false,
+          partialResponse: null,
+        },
+      };
     }
   }
 

@@ -128,6 +128,7 @@ describe('DestinationAdmissionService', () => {
 
   function build(maxConcurrency: number): void {
     const config = loadAppConfig({
+      ENVIRONMENT: 'development',
       WEBHOOK_MAX_CONCURRENCY_PER_DESTINATION: String(maxConcurrency),
       WEBHOOK_BREAKER_FAILURES: '3',
       WEBHOOK_BREAKER_COOLDOWN_SECONDS: String(COOLDOWN_MS / 1000),

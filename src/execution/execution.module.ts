@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { Clock, SystemClock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { DestinationPolicy } from '../outbound/destination-policy.js';
@@ -7,6 +8,7 @@ import { DestinationPolicyModule } from '../outbound/destination-policy.module.j
 import { QueueModule } from '../queue/queue.module.js';
 import { REDIS } from '../redis/redis.module.js';
 import { AttemptDeferralService } from './attempt-deferral.service.js';
+import { SecretsModule } from '../secrets/secrets.module.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 import { CircuitBreakerService } from './circuit-breaker.service.js';
 import { CircuitBreakerStore } from './circuit-breaker.store.js';
@@ -19,14 +21,19 @@ import { ExecutionMetrics } from './execution.metrics.js';
 import { OpenBreakerView } from './open-breaker-view.js';
 import { RedisCircuitBreakerStore } from './redis-circuit-breaker.store.js';
 import { WebhookClient } from './webhook-client.js';
+import { WebhookRequestFactory } from './webhook-request.factory.js';
+import { WebhookSigner } from './webhook-signer.js';
 import { WorkerIdentity } from './worker-identity.js';
 import { WorkerLoopService } from './worker-loop.service.js';
 
 /** Claims due executions and sends the webhooks: runs inside `node dist/worker.js`. */
 @Module({
-  imports: [DatabaseModule, QueueModule, DestinationPolicyModule],
+  imports: [DatabaseModule, QueueModule, DestinationPolicyModule, SecretsModule],
   providers: [
+    { provide: Clock, useClass: SystemClock },
     WorkerIdentity,
+    WebhookSigner,
+    WebhookRequestFactory,
     {
       provide: WebhookClient,
       inject: [AppConfig, DestinationPolicy],

@@ -22,8 +22,16 @@ export interface ClaimedExecution {
   attemptBase: number;
   executionType: ExecutionType;
   httpMethod: HttpMethod;
+  /** Redacted display copies; the real values are in `httpTargetSealed`. */
   httpUrl: string;
   httpHeaders: Record<string, string>;
+  /** The real URL and headers, sealed; null for a row from before encryption at rest. */
+  httpTargetSealed: string | null;
+  /**
+   * Sealed signing secrets that sign this attempt, current first: the previous one only while
+   * its grace lasts by the database's clock, judged in the claim statement.
+   */
+  signingSecretsSealed: string[];
   httpBody: HttpBody | null;
   timeoutSeconds: number;
   retryPolicy: RetryPolicy;
@@ -68,6 +76,9 @@ export class ExecutionRepository {
       http_method: HttpMethod;
       http_url: string;
       http_headers: Record<string, string>;
+      http_target_sealed: string | null;
+      signing_secret_sealed: string | null;
+      previous_signing_secret_sealed: string | null;
       http_body: HttpBody | null;
       timeout_seconds: number;
       retry_policy: RetryPolicy;
@@ -94,8 +105,11 @@ export class ExecutionRepository {
        )
        SELECT e.id, e.job_id, e.scheduled_at, e.status AS previous_status, c.attempts AS attempt,
               e.attempt_base,
-              j.execution_type, j.http_method, j.http_url, j.http_headers, j.http_body,
-              j.timeout_seconds, j.retry_policy
+              j.execution_type, j.http_method, j.http_url, j.http_headers, j.http_target_sealed,
+              j.signing_secret_sealed,
+              CASE WHEN j.previous_signing_secret_expires_at > clock_timestamp()
+                   THEN j.previous_signing_secret_sealed END AS previous_signing_secret_sealed,
+              j.http_body, j.timeout_seconds, j.retry_policy
        FROM executions e
        JOIN jobs j ON j.id = e.job_id
        LEFT JOIN claimed c ON c.id = e.id
@@ -113,6 +127,10 @@ export class ExecutionRepository {
       httpMethod: row.http_method,
       httpUrl: row.http_url,
       httpHeaders: row.http_headers,
+      httpTargetSealed: row.http_target_sealed,
+      signingSecretsSealed: [row.signing_secret_sealed, row.previous_signing_secret_sealed].filter(
+        (sealed): sealed is string => sealed !== null,
+      ),
       httpBody: row.http_body,
       timeoutSeconds: row.timeout_seconds,
       retryPolicy: row.retry_policy,

@@ -53,14 +53,20 @@ describe('buildWebhookRequest', () => {
     expect(request.headers).toMatchObject({ Authorization: 'Bearer t', 'X-Tenant': 'acme' });
   });
 
-  it.each(['x-job-id', 'X-EXECUTION-ID', 'X-Scheduled-At', 'x-attempt', 'user-agent'])(
-    'does not let the job override the contract header %s',
-    (name) => {
-      const request = buildWebhookRequest(input({ headers: { [name]: 'spoofed' } }));
-      expect(Object.values(request.headers)).not.toContain('spoofed');
-      expect(request.headers['User-Agent']).toBe('job-scheduler/0.1.0');
-    },
-  );
+  it.each([
+    'x-job-id',
+    'X-EXECUTION-ID',
+    'X-Scheduled-At',
+    'x-attempt',
+    'user-agent',
+    'webhook-id',
+    'Webhook-Timestamp',
+    'WEBHOOK-SIGNATURE',
+  ])('does not let the job override the contract header %s', (name) => {
+    const request = buildWebhookRequest(input({ headers: { [name]: 'spoofed' } }));
+    expect(Object.values(request.headers)).not.toContain('spoofed');
+    expect(request.headers['User-Agent']).toBe('job-scheduler/0.1.0');
+  });
 
   it.each(['Host', 'content-length', 'Transfer-Encoding', 'connection', 'Expect'])(
     'drops the framing header %s, which the HTTP client owns',

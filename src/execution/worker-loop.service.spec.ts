@@ -117,7 +117,11 @@ describe('WorkerLoopService: pool slots and attempts waiting for a destination',
       },
     } as unknown as DeliveryService;
     loop = new WorkerLoopService(
-      loadAppConfig({ WORKER_POOL_SIZE: String(POOL), WORKER_SHUTDOWN_GRACE_MS: '0' }),
+      loadAppConfig({
+        ENVIRONMENT: 'development',
+        WORKER_POOL_SIZE: String(POOL),
+        WORKER_SHUTDOWN_GRACE_MS: '0',
+      }),
       new WorkerIdentity(),
       queue as unknown as ExecutionQueue,
       executions,

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { InvalidRequestError } from '../common/invalid-request.error.js';
+import { SecretCipher } from '../secrets/secret-cipher.js';
 import type { TenantScope } from '../tenancy/principal.js';
 import { IdempotencyKeyReusedError } from './idempotency-key-reused.error.js';
 import { IdempotencyRepository } from './idempotency.repository.js';
@@ -25,6 +26,7 @@ export class IdempotentRequests {
   constructor(
     private readonly dataSource: DataSource,
     private readonly keys: IdempotencyRepository,
+    private readonly cipher: SecretCipher,
   ) {}
 
   async run<T>(
@@ -42,8 +44,15 @@ export class IdempotentRequests {
       );
     }
     const requestHash = hashRequest(request);
+    // Sealed like every secret: a create response carries the job's signing secret. The
+    // context binds a stored response to its tenant, operation and key.
+    const context = `idempotency:${scope.tenantId}:${operation}:${key}`;
+    const replay = (stored: { requestHash: string; body: string }): T => {
+      if (stored.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+      return JSON.parse(this.cipher.open(stored.body, context)) as T;
+    };
     const stored = await this.keys.find(scope, operation, key);
-    if (stored !== null) return replay<T>(stored.requestHash, stored.body, requestHash);
+    if (stored !== null) return replay(stored);
     try {
       return await this.dataSource.transaction(async (manager) => {
         const claimed = await this.keys.claim(
@@ -56,7 +65,8 @@ export class IdempotentRequests {
         );
         if (!claimed) throw new KeyTaken();
         const result = await work(manager);
-        await this.keys.complete(manager, scope, operation, key, 200, JSON.stringify(result));
+        const sealed = this.cipher.seal(JSON.stringify(result), context);
+        await this.keys.complete(manager, scope, operation, key, 200, sealed);
         return result;
       });
     } catch (error) {
@@ -66,14 +76,9 @@ export class IdempotentRequests {
       if (winner === null) {
         throw new Error(`idempotency key of ${operation} vanished`, { cause: error });
       }
-      return replay<T>(winner.requestHash, winner.body, requestHash);
+      return replay(winner);
     }
   }
-}
-
-function replay<T>(storedHash: string, body: string, requestHash: string): T {
-  if (storedHash !== requestHash) throw new IdempotencyKeyReusedError();
-  return JSON.parse(body) as T;
 }
 
 /** SHA-256 of the request as canonical JSON (object keys sorted), so key order is irrelevant. */

@@ -1,11 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import type { DeepPartial, EntityManager } from 'typeorm';
+import type { DeepPartial, EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import { JobEntity } from '../database/entities/job.entity.js';
 import { queryRows } from '../database/query-rows.js';
+import type { SqlExecutor } from '../database/query-rows.js';
 import { lockTenantJobs } from '../database/tenant-jobs-lock.js';
 import type { TenantScope } from '../tenancy/principal.js';
+
+/** A job's destination as stored: redacted copies for display and the sealed real values. */
+export interface StoredTarget {
+  httpUrl: string;
+  httpHeaders: Record<string, string>;
+  httpTargetSealed: string;
+}
 
 export interface JobListFilter {
   page: number;
@@ -32,6 +41,14 @@ export class JobRepository {
   }
 
   /**
+   * The id of a job about to be created. Chosen before the INSERT (rather than by the
+   * column's default) because its sealed secrets are bound to it.
+   */
+  newId(): string {
+    return randomUUID();
+  }
+
+  /**
    * Inserts a job for the tenant, unless the tenant already has `maxJobs` live jobs
    * (`'quota'`). The count and the insert run under the tenant's jobs lock.
    */
@@ -51,7 +68,12 @@ export class JobRepository {
       if ((row?.count ?? 0) >= maxJobs) return 'quota';
     }
     const repository = manager.getRepository(JobEntity);
-    return repository.save(repository.create({ ...values, tenantId: scope.tenantId }));
+    const job = repository.create({ ...values, tenantId: scope.tenantId });
+    // A plain INSERT: `save()` of an entity whose id is set would first SELECT it to choose
+    // between INSERT and UPDATE. Generated columns (timestamps, version) are read back into
+    // it. The cast: TypeORM's insert type cannot express the jsonb union column `httpBody`.
+    await repository.insert(job as QueryDeepPartialEntity<JobEntity>);
+    return job;
   }
 
   async findById(scope: TenantScope, id: string): Promise<JobEntity | null> {
@@ -72,9 +94,47 @@ export class JobRepository {
       .getOne();
   }
 
-  /** Saves a job read through `lockById` in the same transaction (its version goes up by one). */
-  async save(manager: EntityManager, job: JobEntity): Promise<JobEntity> {
-    return manager.getRepository(JobEntity).save(job);
+  /**
+   * Saves a job read through `lockById` in the same transaction (its version goes up by
+   * one); with `target`, also its destination.
+   */
+  async save(manager: EntityManager, job: JobEntity, target?: StoredTarget): Promise<JobEntity> {
+    const saved = await manager.getRepository(JobEntity).save(job);
+    if (target === undefined) return saved;
+    await writeTarget(manager, job.id, target);
+    return withTarget(saved, target);
+  }
+
+  /**
+   * The current signing secret becomes the previous one, valid for `graceSeconds` more by
+   * the database's clock (brief, invariant 6); with 0 it is dropped at once. One statement,
+   * so two rotations at once cannot lose a secret in between; the job's version goes up (it
+   * is a change, audited). `null`: no such job for this tenant.
+   */
+  async rotateSigningSecret(
+    manager: EntityManager,
+    scope: TenantScope,
+    id: string,
+    sealedSecret: string,
+    graceSeconds: number,
+  ): Promise<{ previousExpiresAt: Date | null; version: number } | null> {
+    const rows = await queryRows<{ previous_expires_at: Date | null; version: number }>(
+      manager,
+      `UPDATE jobs
+       SET previous_signing_secret_sealed =
+             CASE WHEN $3::int > 0 THEN signing_secret_sealed END,
+           previous_signing_secret_expires_at =
+             CASE WHEN $3::int > 0 AND signing_secret_sealed IS NOT NULL
+                  THEN date_trunc('milliseconds', clock_timestamp()) + make_interval(secs => $3::int) END,
+           signing_secret_sealed = $2,
+           version = version + 1,
+           updated_at = clock_timestamp()
+       WHERE id = $1 AND tenant_id = $4
+       RETURNING previous_signing_secret_expires_at AS previous_expires_at, version`,
+      [id, sealedSecret, graceSeconds, scope.tenantId],
+    );
+    const row = rows[0];
+    return row ? { previousExpiresAt: row.previous_expires_at, version: row.version } : null;
   }
 
   /**
@@ -123,4 +183,19 @@ export class JobRepository {
     const [items, total] = await query.getManyAndCount();
     return { items, total };
   }
+}
+
+/** `http_url`, `http_headers` and `http_target_sealed` change together or not at all. */
+async function writeTarget(executor: SqlExecutor, id: string, target: StoredTarget): Promise<void> {
+  await executor.query(
+    `UPDATE jobs SET http_url = $2, http_headers = $3::jsonb, http_target_sealed = $4 WHERE id = $1`,
+    [id, target.httpUrl, JSON.stringify(target.httpHeaders), target.httpTargetSealed],
+  );
+}
+
+function withTarget(job: JobEntity, target: StoredTarget): JobEntity {
+  job.httpUrl = target.httpUrl;
+  job.httpHeaders = target.httpHeaders;
+  job.httpTargetSealed = target.httpTargetSealed;
+  return job;
 }

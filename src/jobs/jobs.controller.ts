@@ -36,6 +36,7 @@ import { AuditQueryDto, AuditResponse } from './dto/job-audit.dto.js';
 import { HistoryQueryDto, ListJobsQueryDto, ScheduleQueryDto } from './dto/job-queries.dto.js';
 import {
   HistoryResponse,
+  JobCreatedResponse,
   JobListResponse,
   JobResponse,
   NextRunsResponse,
@@ -74,14 +75,17 @@ export class JobsController {
   @RequireScope('jobs:write')
   @ApiOperation({ summary: 'Create a job' })
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
-  @ApiCreatedResponse({ type: JobResponse })
+  @ApiCreatedResponse({
+    type: JobCreatedResponse,
+    description: 'The job, with its signing secret: the only time the secret is shown.',
+  })
   @ApiPayloadTooLargeResponse({ description: 'The request body exceeds SERVER_BODY_LIMIT_BYTES.' })
   @ApiUnprocessableEntityResponse({ description: 'Idempotency-Key reused with another body.' })
   create(
     @CurrentPrincipal() caller: Principal,
     @Body() body: CreateJobDto,
     @Headers('idempotency-key') idempotencyKey?: string,
-  ): Promise<JobResponse> {
+  ): Promise<JobCreatedResponse> {
     return this.jobs.create(caller, body, idempotencyKey);
   }
 

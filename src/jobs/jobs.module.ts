@@ -6,6 +6,7 @@ import { DestinationPolicy } from '../outbound/destination-policy.js';
 import { DestinationPolicyModule } from '../outbound/destination-policy.module.js';
 import { QueueModule } from '../queue/queue.module.js';
 import { TenancyModule } from '../tenancy/tenancy.module.js';
+import { SecretsModule } from '../secrets/secrets.module.js';
 import { CronController } from './cron.controller.js';
 import { ExecutionCommandRepository } from './execution-command.repository.js';
 import { ExecutionHistoryRepository } from './execution-history.repository.js';
@@ -22,11 +23,13 @@ import { JobQuotaRules } from './job-quota.rules.js';
 import { JobRepository } from './job.repository.js';
 import { JobScheduleService } from './job-schedule.service.js';
 import { JobsController } from './jobs.controller.js';
+import { JobSecretsService } from './job-secrets.service.js';
 import { JobsService } from './jobs.service.js';
+import { SigningSecretController } from './signing-secret.controller.js';
 
 @Module({
-  imports: [DatabaseModule, QueueModule, TenancyModule, DestinationPolicyModule],
-  controllers: [JobsController, CronController, ExecutionsController],
+  imports: [DatabaseModule, QueueModule, TenancyModule, DestinationPolicyModule, SecretsModule],
+  controllers: [JobsController, SigningSecretController, CronController, ExecutionsController],
   providers: [
     { provide: Clock, useClass: SystemClock },
     JobRepository,
@@ -46,6 +49,7 @@ import { JobsService } from './jobs.service.js';
     ExecutionCommandRepository,
     ExecutionsService,
     JobsService,
+    JobSecretsService,
     JobScheduleService,
     JobHistoryService,
   ],

@@ -10,7 +10,7 @@ import type { JobEntity } from '../database/entities/job.entity.js';
 import { ExecutionQueue } from '../queue/execution-queue.js';
 import type { Principal, TenantScope } from '../tenancy/principal.js';
 import type { CreateJobDto } from './dto/create-job.dto.js';
-import type { JobListResponse, JobResponse } from './dto/job-responses.dto.js';
+import type { JobCreatedResponse, JobListResponse, JobResponse } from './dto/job-responses.dto.js';
 import type { ListJobsQueryDto } from './dto/job-queries.dto.js';
 import type { UpdateJobDto } from './dto/update-job.dto.js';
 import { IdempotentRequests } from './idempotent-requests.service.js';
@@ -18,6 +18,7 @@ import { JobAuditRepository } from './job-audit.repository.js';
 import { JobDefinitionRules } from './job-definition.rules.js';
 import { JobQuotaRules } from './job-quota.rules.js';
 import { JobRepository } from './job.repository.js';
+import { JobSecretsService } from './job-secrets.service.js';
 import { toJobResponse } from './job-response.mapper.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -37,24 +38,33 @@ export class JobsService {
     private readonly idempotent: IdempotentRequests,
     private readonly rules: JobDefinitionRules,
     private readonly quotas: JobQuotaRules,
+    private readonly secrets: JobSecretsService,
     private readonly clock: Clock,
     private readonly queue: ExecutionQueue,
   ) {}
 
+  /**
+   * The only response that carries the job's signing secret: it is never shown again (a
+   * repeat with the same `Idempotency-Key` replays it from the sealed stored response).
+   */
   async create(
     caller: Principal,
     input: CreateJobDto,
     idempotencyKey?: string,
-  ): Promise<JobResponse> {
+  ): Promise<JobCreatedResponse> {
     this.rules.rejectNulls(input);
+    this.rules.checkDestination(input.httpUrl);
+    const id = this.jobs.newId();
+    const signingSecret = this.secrets.newSigningSecret(id);
     const candidate = {
+      id,
       name: input.name,
       description: input.description ?? null,
       cronExpression: parseCronExpression(input.cronExpression, input.timezone ?? 'UTC').expression,
       timezone: input.timezone ?? 'UTC',
       httpMethod: input.httpMethod ?? 'POST',
-      httpUrl: input.httpUrl,
-      httpHeaders: input.httpHeaders ?? {},
+      ...this.secrets.newTarget(id, input.httpUrl, input.httpHeaders ?? {}),
+      signingSecretSealed: signingSecret.sealed,
       httpBody: input.httpBody ?? null,
       executionType: input.executionType ?? 'AT_LEAST_ONCE',
       timeoutSeconds:
@@ -65,7 +75,6 @@ export class JobsService {
       isActive: input.isActive ?? true,
     } satisfies Partial<JobEntity>;
     this.rules.check(candidate);
-    this.rules.checkDestination(candidate.httpUrl);
     const quotas = await this.quotas.of(caller);
     this.quotas.checkInterval(quotas, candidate.cronExpression, candidate.timezone);
     return this.idempotent.run(caller, 'create-job', idempotencyKey, input, async (manager) => {
@@ -73,7 +82,7 @@ export class JobsService {
       if (saved === 'quota') throw this.quotas.maxJobsReached(quotas);
       const response = this.respond(saved);
       await this.record(manager, caller, saved, 'CREATE', diff(undefined, response));
-      return response;
+      return { ...response, signingSecret: signingSecret.secret };
     });
   }
 
@@ -113,13 +122,14 @@ export class JobsService {
       const scheduleChanged =
         (change.cronExpression !== undefined && change.cronExpression !== job.cronExpression) ||
         (change.timezone !== undefined && change.timezone !== job.timezone);
+      const target = this.secrets.changedTarget(job, change);
       this.apply(job, change, scheduleChanged);
       this.rules.check(job);
       if (scheduleChanged) {
         const quotas = await this.quotas.of(caller);
         this.quotas.checkInterval(quotas, job.cronExpression, job.timezone);
       }
-      const saved = await this.jobs.save(manager, job);
+      const saved = await this.jobs.save(manager, job, target);
       const activityChanged = change.isActive !== undefined && change.isActive !== wasActive;
       const removed =
         scheduleChanged || activityChanged
@@ -181,11 +191,9 @@ export class JobsService {
       job.cronExpression = parseCronExpression(change.cronExpression, job.timezone).expression;
     }
     if (change.httpMethod !== undefined) job.httpMethod = change.httpMethod;
-    if (change.httpUrl !== undefined) {
-      this.rules.checkDestination(change.httpUrl);
-      job.httpUrl = change.httpUrl;
-    }
-    if (change.httpHeaders !== undefined) job.httpHeaders = change.httpHeaders;
+    // URL and headers are not assigned here: `JobSecretsService.changedTarget` turns them
+    // into the stored (redacted + sealed) form, and `JobRepository.save` writes that.
+    if (change.httpUrl !== undefined) this.rules.checkDestination(change.httpUrl);
     if (change.httpBody !== undefined) job.httpBody = change.httpBody;
     if (change.executionType !== undefined) job.executionType = change.executionType;
     if (change.timeoutSeconds !== undefined) job.timeoutSeconds = change.timeoutSeconds;

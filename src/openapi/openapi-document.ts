@@ -8,7 +8,9 @@ import { buildOpenApiDocument, createHttpApp } from '../http-app.js';
  * the module graph and controllers are read, but nothing connects to PostgreSQL or Redis.
  */
 export async function renderOpenApiYaml(): Promise<string> {
-  const app = await createHttpApp(loadAppConfig({ LOG_LEVEL: 'error' }), {
+  // No provider is instantiated in preview, so no encryption key is needed (nor generated).
+  const config = loadAppConfig({ LOG_LEVEL: 'error', ENVIRONMENT: 'development' });
+  const app = await createHttpApp(config, {
     preview: true,
     swaggerUi: false,
   });

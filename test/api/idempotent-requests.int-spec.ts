@@ -41,7 +41,14 @@ describe('Idempotency-Key on create and trigger', () => {
     const again = await api.request('POST', '/api/v1/jobs', reordered, withKey('create-1'));
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
+    expect(again.body.signingSecret).toMatch(/^whsec_/);
     expect(await countJobs('idempotent')).toBe(1);
+    // The stored response carries the signing secret: sealed, never in clear.
+    const stored = await dataSource.query<Array<{ response_body: string }>>(
+      "SELECT response_body FROM idempotency_keys WHERE key = 'create-1'",
+    );
+    expect(stored[0]!.response_body).not.toContain(first.body.signingSecret as string);
+    expect(stored[0]!.response_body).not.toContain('idempotent');
 
     const other = await api.request(
       'POST',

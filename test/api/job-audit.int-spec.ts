@@ -112,4 +112,23 @@ describe('audit trail, versions and If-Match', () => {
       ).status,
     ).toBe(200);
   });
+
+  it('audits a signing-secret rotation without the secret, and bumps the version', async () => {
+    const created = await api.request('POST', '/api/v1/jobs', {
+      name: 'rotated',
+      cronExpression: '0 0 3 * * *',
+      httpUrl: 'http://127.0.0.1:9/hook',
+    });
+    const id = created.body.id as string;
+    const rotated = await api.request('POST', `/api/v1/jobs/${id}/signing-secret/rotate`, {
+      graceSeconds: 60,
+    });
+    expect(rotated.status).toBe(200);
+    const audit = await api.request('GET', `/api/v1/jobs/${id}/audit`);
+    const [latest] = audit.body.items as Array<{ action: string; jobVersion: number }>;
+    expect(latest).toMatchObject({ action: 'ROTATE_SIGNING_SECRET', jobVersion: 2 });
+    expect(JSON.stringify(audit.body)).not.toContain(rotated.body.signingSecret as string);
+    expect(JSON.stringify(audit.body)).not.toContain(created.body.signingSecret as string);
+    expect((await api.request('GET', `/api/v1/jobs/${id}`)).headers.get('etag')).toBe('"2"');
+  });
 });

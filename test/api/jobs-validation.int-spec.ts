@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
+import { JobSecretsCipher } from '../../src/secrets/job-secrets.cipher.js';
 import { startTestApp, TEST_ADMIN_API_KEY } from '../support/test-app.js';
 import type { TestApp } from '../support/test-app.js';
 
@@ -255,11 +256,14 @@ describe('jobs API: bad input gets a 400 naming the field and changes nothing', 
     const created = await api.request('POST', '/api/v1/jobs', { ...valid, httpBody, httpHeaders });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
-    const [row] = await db.query<Array<{ http_body: unknown; http_headers: unknown }>>(
-      'SELECT http_body, http_headers FROM jobs WHERE id = $1',
+    const [row] = await db.query<Array<{ http_body: unknown; http_target_sealed: string }>>(
+      'SELECT http_body, http_target_sealed FROM jobs WHERE id = $1',
       [id],
     );
-    expect(row).toEqual({ http_body: httpBody, http_headers: httpHeaders });
+    expect(row!.http_body).toEqual(httpBody);
+    // Header values are stored sealed (the clear column holds the redacted copy).
+    const target = api.app.get(JobSecretsCipher).openTarget(id, row!.http_target_sealed);
+    expect(target.headers).toEqual(httpHeaders);
 
     const changedBody = { ...httpBody, '': 2 };
     const patched = await api.request('PATCH', `/api/v1/jobs/${id}`, {

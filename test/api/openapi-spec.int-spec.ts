@@ -27,8 +27,20 @@ describe('docs/api-spec.yaml', () => {
         'GET /api/v1/jobs/{id}/schedule',
         'GET /api/v1/jobs/{id}/history',
         'GET /api/v1/cron/next',
+        'POST /api/v1/jobs/{id}/signing-secret/rotate',
       ]),
     );
+  });
+
+  it('declares signingSecret on the create and rotate responses only', async () => {
+    const spec = load(await committed('api-spec.yaml')) as {
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    const withSecret = Object.entries(spec.components.schemas)
+      .filter(([, schema]) => schema.properties && 'signingSecret' in schema.properties)
+      .map(([name]) => name)
+      .sort();
+    expect(withSecret).toEqual(['JobCreatedResponse', 'SigningSecretResponse']);
   });
 
   it('has a Postman collection with one request per operation of the spec', async () => {

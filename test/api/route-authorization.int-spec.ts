@@ -100,6 +100,15 @@ const ROUTES: Route[] = [
   },
   {
     method: 'POST',
+    spec: '/api/v1/jobs/{id}/signing-secret/rotate',
+    path: (f) => `/api/v1/jobs/${f.jobId}/signing-secret/rotate`,
+    scope: 'jobs:write',
+    body: () => ({ graceSeconds: 60 }),
+    otherTenant: 'not-found',
+    ok: 200,
+  },
+  {
+    method: 'POST',
     spec: '/api/v1/jobs/{id}/trigger',
     path: (f) => `/api/v1/jobs/${f.jobId}/trigger`,
     scope: 'executions:write',

@@ -1,9 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source-options.js';
+import { runMigrationsExclusively } from '../../src/database/migration-runner.js';
+import { loadMigrationClasses } from '../support/migrations.js';
 import { adminDatabaseConfig } from '../support/postgres-admin.js';
 import { freePort, startServiceProcess } from '../support/service-process.js';
 import type { ServiceProcess } from '../support/service-process.js';
 import { jsonRequest, TEST_ADMIN_API_KEY } from '../support/test-app.js';
 import { createTestDatabase, uniqueName } from '../support/test-database.js';
+import { TEST_ENCRYPTION_KEY, testJobSecretsCipher } from '../support/test-secrets.js';
 
 function serviceEnv(databaseName: string, port: number): Record<string, string> {
   const admin = adminDatabaseConfig();
@@ -16,6 +24,7 @@ function serviceEnv(databaseName: string, port: number): Record<string, string> 
     REDIS_HOST: process.env.REDIS_HOST ?? '127.0.0.1',
     REDIS_PORT: process.env.REDIS_PORT ?? '6379',
     REDIS_KEY_PREFIX: uniqueName('jobsched-e2e'),
+    SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     SERVER_HOST: '127.0.0.1',
     SERVER_PORT: String(port),
     LOG_FORMAT: 'json',
@@ -104,5 +113,126 @@ describe('node dist/main.js with bad configuration', () => {
       expect(service.output()).toContain(name);
     }
     expect(service.output()).not.toContain('hunter2');
+  });
+
+  it('refuses to start without SECRETS_ENCRYPTION_KEY outside development', async () => {
+    for (const script of ['dist/main.js', 'dist/worker.js', 'dist/migrate.js']) {
+      const service = startServiceProcess(script, {});
+      expect((await service.exited).code).toBe(78);
+      expect(service.output()).toContain('SECRETS_ENCRYPTION_KEY is required');
+    }
+  });
+
+  it('names a malformed key without echoing it', async () => {
+    const malformed = Buffer.alloc(31, 0x5a).toString('base64');
+    const service = startServiceProcess('dist/main.js', {
+      SECRETS_ENCRYPTION_KEY: malformed,
+      SECRETS_ENCRYPTION_KEY_PREVIOUS: 'not-a-key',
+    });
+    expect((await service.exited).code).toBe(78);
+    expect(service.output()).toContain('SECRETS_ENCRYPTION_KEY must be the base64 of exactly 32');
+    expect(service.output()).toContain('SECRETS_ENCRYPTION_KEY_PREVIOUS must be the base64');
+    expect(service.output()).not.toContain(malformed);
+    expect(service.output()).not.toContain('not-a-key');
+  });
+});
+
+describe('ENVIRONMENT=development without SECRETS_ENCRYPTION_KEY', () => {
+  it('starts with a generated key kept in DATA_DIR (0600, never in the database) and warns', async () => {
+    const created = await createTestDatabase({ migrated: false });
+    const dataDir = await mkdtemp(join(tmpdir(), 'jobsched-data-'));
+    const port = await freePort();
+    const env = serviceEnv(created.database.name, port);
+    delete env.SECRETS_ENCRYPTION_KEY;
+    const service = startServiceProcess('dist/main.js', {
+      ...env,
+      ENVIRONMENT: 'development',
+      DATA_DIR: dataDir,
+    });
+    try {
+      await service.waitForOutput(/Listening on http/);
+      const keyFile = join(dataDir, 'secrets-encryption.key');
+      expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+      const key = (await readFile(keyFile, 'utf8')).trim();
+      expect(Buffer.from(key, 'base64')).toHaveLength(32);
+      const warning = service
+        .output()
+        .split('\n')
+        .find((line) => line.includes(keyFile));
+      expect(warning).toMatch(/"level":"warn".*SECRETS_ENCRYPTION_KEY is not set/);
+      expect(service.output()).not.toContain(key);
+
+      const job = await jsonRequest(`http://127.0.0.1:${port}`, 'POST', '/api/v1/jobs', {
+        name: 'dev',
+        cronExpression: '0 0 * * * *',
+        httpUrl: 'https://example.com/?key=k',
+      });
+      expect(job.status).toBe(201);
+      const dataSource = await new DataSource(dataSourceOptions(created.database)).initialize();
+      try {
+        const [row] = await dataSource.query<Array<{ sealed: string; dump: string }>>(
+          `SELECT http_target_sealed AS sealed,
+                  (SELECT string_agg(t::text, ' ') FROM (SELECT * FROM jobs) AS t) AS dump
+           FROM jobs`,
+        );
+        expect(row!.dump).not.toContain(key);
+        expect(testJobSecretsCipher(key).openTarget(job.body.id, row!.sealed).url).toBe(
+          'https://example.com/?key=k',
+        );
+      } finally {
+        await dataSource.destroy();
+      }
+    } finally {
+      await service.stop('SIGKILL');
+      await created.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('first start of this release on a database with plain-text jobs', () => {
+  it('applies the migration, then encrypts those jobs before serving them', async () => {
+    const created = await createTestDatabase({ migrated: false });
+    const [initialSchema] = await loadMigrationClasses();
+    const old = await new DataSource(
+      dataSourceOptions(created.database, [initialSchema!]),
+    ).initialize();
+    const port = await freePort();
+    let service: ServiceProcess | undefined;
+    try {
+      await runMigrationsExclusively(old);
+      const [inserted] = await old.query<Array<{ id: string }>>(
+        `INSERT INTO jobs (name, cron_expression, http_url, http_headers, retry_policy, version)
+         VALUES ('old', '0 0 * * * *', 'https://u:pw-old@example.com/?key=key-old', $1::jsonb,
+                 '{"maxAttempts": 3, "initialBackoffMs": 1000, "maxBackoffMs": 60000}', 1)
+         RETURNING id`,
+        [JSON.stringify({ Authorization: 'Bearer token-old' })],
+      );
+      const id = inserted!.id;
+      service = startServiceProcess('dist/main.js', serviceEnv(created.database.name, port));
+      await service.waitForOutput(/Listening on http/);
+      const output = service.output();
+      expect(output).toMatch(
+        /Applied migrations: EncryptedJobSecrets[\s\S]*Encrypted the secrets of 1 job\(s\) at rest/,
+      );
+
+      const [row] = await old.query<Array<{ text: string; sealed: string }>>(
+        'SELECT to_jsonb(j)::text AS text, http_target_sealed AS sealed FROM jobs j',
+      );
+      for (const secret of ['pw-old', 'key-old', 'token-old']) {
+        expect(row!.text).not.toContain(secret);
+        expect(output).not.toContain(secret);
+      }
+      expect(testJobSecretsCipher().openTarget(id, row!.sealed)).toEqual({
+        url: 'https://u:pw-old@example.com/?key=key-old',
+        headers: { Authorization: 'Bearer token-old' },
+      });
+      const read = await jsonRequest(`http://127.0.0.1:${port}`, 'GET', `/api/v1/jobs/${id}`);
+      expect(read.body.httpUrl).toBe('https://[REDACTED]@example.com/?key=[REDACTED]');
+    } finally {
+      await service?.stop('SIGKILL');
+      await old.destroy();
+      await created.drop();
+    }
   });
 });

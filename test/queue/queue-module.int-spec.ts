@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import type { Redis } from 'ioredis';
 import type { TestingModule } from '@nestjs/testing';
 import { loadAppConfig } from '../../src/config/load-app-config.js';
+import { TEST_ENCRYPTION_KEY } from '../support/test-secrets.js';
 import { AppConfigModule } from '../../src/config/app-config.module.js';
 import { ExecutionQueue } from '../../src/queue/execution-queue.js';
 import { QueueKeys } from '../../src/queue/queue-keys.js';
@@ -17,7 +18,11 @@ describe('QueueModule', () => {
   const prefix = uniquePrefix();
   let moduleRef: TestingModule;
   beforeAll(async () => {
-    const config = loadAppConfig({ ...process.env, REDIS_KEY_PREFIX: prefix });
+    const config = loadAppConfig({
+      ...process.env,
+      SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      REDIS_KEY_PREFIX: prefix,
+    });
     moduleRef = await Test.createTestingModule({
       imports: [AppConfigModule.forRoot(config), RedisModule, QueueModule],
     }).compile();

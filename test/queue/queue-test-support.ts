@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { loadAppConfig } from '../../src/config/load-app-config.js';
+import { TEST_ENCRYPTION_KEY } from '../support/test-secrets.js';
 import { QueueKeys } from '../../src/queue/queue-keys.js';
 import { RedisExecutionQueue } from '../../src/queue/redis-execution-queue.js';
 
@@ -11,7 +12,10 @@ export function uniquePrefix(): string {
 
 /** A new connection to the Redis the environment names (same variables as production). */
 export function connectRedis(): Redis {
-  const { host, port, password, db } = loadAppConfig(process.env).redis;
+  const { host, port, password, db } = loadAppConfig({
+    ...process.env,
+    SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+  }).redis;
   return new Redis({ host, port, password, db, maxRetriesPerRequest: 2 });
 }
 

@@ -5,6 +5,7 @@ import type { ServiceProcess } from './service-process.js';
 import { jsonRequest, TEST_ADMIN_API_KEY } from './test-app.js';
 import type { RequestOptions, TestResponse } from './test-app.js';
 import { createTestDatabase, uniqueName } from './test-database.js';
+import { TEST_ENCRYPTION_KEY } from './test-secrets.js';
 
 export interface NamedProcess extends ServiceProcess {
   name: string;
@@ -50,6 +51,7 @@ export class EngineCluster {
         REDIS_HOST: process.env.REDIS_HOST ?? '127.0.0.1',
         REDIS_PORT: process.env.REDIS_PORT ?? '6379',
         REDIS_KEY_PREFIX: uniqueName('jobsched-e2e'),
+        SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
         SERVER_HOST: '127.0.0.1',
         SCHEDULER_POLL_INTERVAL: '100',
         SCHEDULER_LOCK_TTL_MS: '2000',

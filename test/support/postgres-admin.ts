@@ -1,13 +1,18 @@
 import pg from 'pg';
 import { loadAppConfig } from '../../src/config/load-app-config.js';
 import type { AppConfig } from '../../src/config/app-config.js';
+import { TEST_ENCRYPTION_KEY } from './test-secrets.js';
 
 /**
  * Tests create their own databases. They connect as the configured user to DB_NAME when the
  * environment names one (CI creates a throw-away database) and to `postgres` otherwise.
  */
 export function adminDatabaseConfig(): AppConfig['database'] {
-  const database = loadAppConfig(process.env).database;
+  // Only the database settings matter here; the key just satisfies validation.
+  const database = loadAppConfig({
+    ...process.env,
+    SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+  }).database;
   const named = process.env.DATABASE_URL !== undefined || process.env.DB_NAME !== undefined;
   return { ...database, name: named ? database.name : 'postgres' };
 }

@@ -6,6 +6,7 @@ import { MIGRATIONS } from '../../src/database/database.module.js';
 import { createHttpApp } from '../../src/http-app.js';
 import { loadMigrationClasses } from './migrations.js';
 import { createTestDatabase, uniqueName } from './test-database.js';
+import { TEST_ENCRYPTION_KEY } from './test-secrets.js';
 
 /**
  * The bootstrap admin key every test process is started with (`ADMIN_API_KEY`): the
@@ -51,6 +52,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     SERVER_PORT: '0',
     LOG_LEVEL: 'error',
     REDIS_KEY_PREFIX: uniqueName('jobsched-test'),
+    SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
     // API tests are about the API: the scheduler runs only where a test asks for it.
     SCHEDULER_ENABLED: 'false',
     ADMIN_API_KEY: TEST_ADMIN_API_KEY,

@@ -4,6 +4,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 export interface ReceivedRequest {
   method: string;
   path: string;
+  /** Path and query string, as sent. */
+  url: string;
   headers: IncomingMessage['headers'];
   body: string;
   /** Receiver clock, epoch ms, when the request line and headers arrived. */
@@ -108,6 +110,7 @@ export class WebhookReceiver {
       const request: ReceivedRequest = {
         method: req.method ?? '',
         path,
+        url: req.url ?? '/',
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
         receivedAt,

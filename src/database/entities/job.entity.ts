@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -36,6 +37,10 @@ export type HttpBody = string | number | boolean | Record<string, unknown> | unk
 @Entity({ name: 'jobs' })
 @Index('jobs_active_idx', ['isActive'], { where: 'deleted_at IS NULL' })
 @Index('jobs_tenant_created_idx', ['tenantId', 'createdAt'])
+@Check(
+  'jobs_previous_signing_secret_check',
+  '(previous_signing_secret_sealed IS NULL) = (previous_signing_secret_expires_at IS NULL)',
+)
 export class JobEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -63,11 +68,63 @@ export class JobEntity {
   @Column({ name: 'http_method', type: 'varchar', length: 6, default: 'POST' })
   httpMethod!: HttpMethod;
 
-  @Column({ name: 'http_url', type: 'text' })
+  /*
+   * The destination is stored twice: redacted in clear for display and search
+   * (`http_url`, `http_headers`), and whole in `http_target_sealed` (AES-256-GCM), which only
+   * the worker opens, right before sending. The API never writes them through `save()`
+   * (`update: false`): `JobRepository` writes the three together, so a concurrent write
+   * cannot pair one request's display copy with another's sealed values.
+   */
+
+  /** Redacted: userinfo and every query value are `[REDACTED]` (`common/redaction.ts`). */
+  @Column({ name: 'http_url', type: 'text', update: false })
   httpUrl!: string;
 
-  @Column({ name: 'http_headers', type: 'jsonb' })
+  /** Redacted: every value outside the content-negotiation allow-list is `[REDACTED]`. */
+  @Column({ name: 'http_headers', type: 'jsonb', update: false })
   httpHeaders!: Record<string, string>;
+
+  /**
+   * `{ url, headers }` with their real values, sealed with `SECRETS_ENCRYPTION_KEY`. Null
+   * only for rows written before encryption at rest until the boot step encrypts them (then
+   * `http_url` and `http_headers` still hold the real values).
+   */
+  @Column({ name: 'http_target_sealed', type: 'text', nullable: true, update: false })
+  httpTargetSealed!: string | null;
+
+  /**
+   * The Standard Webhooks signing secret (`whsec_...`), sealed. Written only at create and by
+   * rotation (one SQL statement), so it is never selected by default.
+   */
+  @Column({
+    name: 'signing_secret_sealed',
+    type: 'text',
+    nullable: true,
+    update: false,
+    select: false,
+  })
+  signingSecretSealed?: string | null;
+
+  /** The secret before the last rotation: still signs until `previous_signing_secret_expires_at`. */
+  @Column({
+    name: 'previous_signing_secret_sealed',
+    type: 'text',
+    nullable: true,
+    update: false,
+    select: false,
+  })
+  previousSigningSecretSealed?: string | null;
+
+  /** In clear so that the worker's claim can drop an expired secret by the database's clock. */
+  @Column({
+    name: 'previous_signing_secret_expires_at',
+    type: 'timestamptz',
+    precision: 3,
+    nullable: true,
+    update: false,
+    select: false,
+  })
+  previousSigningSecretExpiresAt?: Date | null;
 
   @Column({ name: 'http_body', type: 'jsonb', nullable: true })
   httpBody!: HttpBody | null;

@@ -33,11 +33,17 @@ export class JobResponse {
   @ApiProperty() cronExpression!: string;
   @ApiProperty() timezone!: string;
   @ApiProperty({ enum: HTTP_METHODS }) httpMethod!: HttpMethod;
-  @ApiProperty({ description: 'Credentials in the URL are redacted.' }) httpUrl!: string;
+  @ApiProperty({
+    description:
+      'The userinfo and every query value read `[REDACTED]`. Sent back in a PATCH, a `[REDACTED]` keeps the stored value.',
+    example: 'https://[REDACTED]@example.com/hooks/report?key=[REDACTED]',
+  })
+  httpUrl!: string;
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'string' },
-    description: 'Values of credential-like headers are replaced by "[REDACTED]".',
+    description:
+      'Every value but those of Accept, Accept-Encoding, Accept-Language, Cache-Control, Content-Encoding, Content-Language and Content-Type reads `[REDACTED]`. Sent back in a PATCH, a `[REDACTED]` keeps the stored value.',
   })
   httpHeaders!: Record<string, string>;
   @ApiProperty({
@@ -66,6 +72,33 @@ export class JobResponse {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) deletedAt!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+}
+
+const SIGNING_SECRET_DESCRIPTION =
+  "The Standard Webhooks secret that signs this job's requests (`webhook-signature`). Shown once, in this response only: store it now. A lost secret is replaced by rotating it.";
+
+export class JobCreatedResponse extends JobResponse {
+  @ApiProperty({
+    description: SIGNING_SECRET_DESCRIPTION,
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw1uU6+SnW8w0=',
+  })
+  signingSecret!: string;
+}
+
+export class SigningSecretResponse {
+  @ApiProperty({
+    description: SIGNING_SECRET_DESCRIPTION,
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw1uU6+SnW8w0=',
+  })
+  signingSecret!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description:
+      'Until then the previous secret signs too (a second signature); null when it was dropped at once (graceSeconds 0).',
+  })
+  previousSecretExpiresAt!: string | null;
 }
 
 export class JobListResponse {
