@@ -90,6 +90,10 @@ function execution(url: string, n: number): ClaimedExecution {
   return {
     id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     jobId: '00000000-0000-4000-8000-000000000000',
+    tenantId: '00000000-0000-4000-8000-000000000001',
+    tenantLimits: { maxConcurrentExecutions: null, maxExecutionsPerSecond: null },
+    httpTargetSealed: null,
+    signingSecretsSealed: [],
     scheduledAt: new Date(T0),
     previousStatus: 'QUEUED',
     attempt: 1,

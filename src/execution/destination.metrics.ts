@@ -5,7 +5,8 @@ import { DestinationLimiter } from './destination-limiter.js';
 import { OpenBreakerView } from './open-breaker-view.js';
 
 /** Why an attempt went back to the queue unsent (the `reason` label). */
-export type DeferralCause = 'circuit_open' | 'destination_busy' | 'shutdown';
+export type DeferralCause =
+  'circuit_open' | 'destination_busy' | 'shutdown' | 'tenant_concurrency' | 'tenant_rate';
 
 /**
  * The per-destination protections, on the worker's registry. No label names a destination or
@@ -30,7 +31,7 @@ export class DestinationMetrics {
     });
     this.deferred = new Counter({
       name: 'jobsched_attempts_deferred_total',
-      help: 'Claimed attempts put back unsent, not counted as attempts, by reason (circuit_open, destination_busy, shutdown)',
+      help: 'Claimed attempts put back unsent, not counted as attempts, by reason (circuit_open, destination_busy, shutdown, tenant_concurrency, tenant_rate)',
       labelNames: ['reason'],
       registers: [registry],
     });
@@ -58,6 +59,8 @@ export class DestinationMetrics {
       'circuit_open',
       'destination_busy',
       'shutdown',
+      'tenant_concurrency',
+      'tenant_rate',
     ] satisfies DeferralCause[]) {
       this.deferred.inc({ reason }, 0);
     }

@@ -24,6 +24,9 @@ import { WebhookClient } from './webhook-client.js';
 import { WebhookRequestFactory } from './webhook-request.factory.js';
 import { WebhookSigner } from './webhook-signer.js';
 import { WorkerIdentity } from './worker-identity.js';
+import { RedisTenantLimiterStore } from './redis-tenant-limiter.store.js';
+import { TenantAdmissionService } from './tenant-admission.service.js';
+import { TenantLimiterStore } from './tenant-limiter.store.js';
 import { WorkerLoopService } from './worker-loop.service.js';
 
 /** Claims due executions and sends the webhooks: runs inside `node dist/worker.js`. */
@@ -68,6 +71,13 @@ import { WorkerLoopService } from './worker-loop.service.js';
       useFactory: (config: AppConfig) =>
         new OpenBreakerView(2 * config.destinations.breakerCooldownMs),
     },
+    {
+      provide: TenantLimiterStore,
+      inject: [REDIS, AppConfig],
+      useFactory: (redis: Redis, config: AppConfig): TenantLimiterStore =>
+        new RedisTenantLimiterStore(redis, config.redis.keyPrefix),
+    },
+    TenantAdmissionService,
     DestinationMetrics,
     CircuitBreakerService,
     AttemptDeferralService,

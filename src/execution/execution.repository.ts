@@ -9,10 +9,18 @@ import type {
 } from '../database/entities/job.entity.js';
 import { queryRows } from '../database/query-rows.js';
 
+/** A tenant's execution caps (`null`: unlimited), enforced across all workers. */
+export interface TenantExecutionLimits {
+  maxConcurrentExecutions: number | null;
+  maxExecutionsPerSecond: number | null;
+}
+
 /** What a worker needs to send one attempt, read and claimed in one round trip. */
 export interface ClaimedExecution {
   id: string;
   jobId: string;
+  tenantId: string;
+  tenantLimits: TenantExecutionLimits;
   scheduledAt: Date;
   /** Status before this claim. */
   previousStatus: ExecutionStatus;
@@ -68,6 +76,9 @@ export class ExecutionRepository {
     const rows = await queryRows<{
       id: string;
       job_id: string;
+      tenant_id: string;
+      max_concurrent: number | null;
+      max_per_second: number | null;
       scheduled_at: Date;
       previous_status: ExecutionStatus;
       attempt: number | null;
@@ -103,7 +114,10 @@ export class ExecutionRepository {
          FROM claimed c
          WHERE a.execution_id = c.id AND a.attempt = c.attempts - 1 AND a.finished_at IS NULL
        )
-       SELECT e.id, e.job_id, e.scheduled_at, e.status AS previous_status, c.attempts AS attempt,
+       SELECT e.id, e.job_id, j.tenant_id,
+              (t.quotas->>'maxConcurrentExecutions')::int AS max_concurrent,
+              (t.quotas->>'maxExecutionsPerSecond')::int AS max_per_second,
+              e.scheduled_at, e.status AS previous_status, c.attempts AS attempt,
               e.attempt_base,
               j.execution_type, j.http_method, j.http_url, j.http_headers, j.http_target_sealed,
               j.signing_secret_sealed,
@@ -112,6 +126,7 @@ export class ExecutionRepository {
               j.http_body, j.timeout_seconds, j.retry_policy
        FROM executions e
        JOIN jobs j ON j.id = e.job_id
+       JOIN tenants t ON t.id = j.tenant_id
        LEFT JOIN claimed c ON c.id = e.id
        WHERE e.id = ANY($1::uuid[])`,
       [ids, workerId],
@@ -119,6 +134,11 @@ export class ExecutionRepository {
     return rows.map((row) => ({
       id: row.id,
       jobId: row.job_id,
+      tenantId: row.tenant_id,
+      tenantLimits: {
+        maxConcurrentExecutions: row.max_concurrent,
+        maxExecutionsPerSecond: row.max_per_second,
+      },
       scheduledAt: row.scheduled_at,
       previousStatus: row.previous_status,
       attempt: row.attempt,

@@ -32,6 +32,8 @@ function execution(overrides: Partial<ClaimedExecution> = {}): ClaimedExecution 
   return {
     id: EXECUTION_ID,
     jobId: JOB_ID,
+    tenantId: '00000000-0000-4000-8000-000000000001',
+    tenantLimits: { maxConcurrentExecutions: null, maxExecutionsPerSecond: null },
     scheduledAt: new Date(Date.UTC(2026, 0, 1)),
     previousStatus: 'QUEUED',
     attempt: 1,

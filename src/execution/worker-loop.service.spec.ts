@@ -11,6 +11,13 @@ import type {
 import type { ClaimedExecution, ExecutionRepository } from './execution.repository.js';
 import { WorkerIdentity } from './worker-identity.js';
 import { WorkerLoopService } from './worker-loop.service.js';
+import { TenantAdmissionService } from './tenant-admission.service.js';
+import type { AttemptDeferralService } from './attempt-deferral.service.js';
+import type { TenantLimiterStore } from './tenant-limiter.store.js';
+
+/** The fixtures' tenants have no caps: the tenant admission never reaches its store. */
+const unlimitedTenants = {} as TenantLimiterStore;
+const unusedDeferral = {} as AttemptDeferralService;
 
 const POOL = 2;
 const SLOW = 'https://slow.example/hook';
@@ -62,6 +69,10 @@ function claimedExecution(id: string): ClaimedExecution {
   return {
     id,
     jobId: 'job',
+    tenantId: '00000000-0000-4000-8000-000000000001',
+    tenantLimits: { maxConcurrentExecutions: null, maxExecutionsPerSecond: null },
+    httpTargetSealed: null,
+    signingSecretsSealed: [],
     scheduledAt: new Date(0),
     previousStatus: 'QUEUED',
     attempt: 1,
@@ -127,6 +138,7 @@ describe('WorkerLoopService: pool slots and attempts waiting for a destination',
       executions,
       delivery,
       admission as unknown as DestinationAdmissionService,
+      new TenantAdmissionService(unlimitedTenants, unusedDeferral),
     );
     loop.onApplicationBootstrap();
   }

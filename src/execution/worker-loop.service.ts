@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config.js';
 import { ExecutionQueue } from '../queue/execution-queue.js';
 import { DeliveryService } from './delivery.service.js';
 import { DestinationAdmissionService } from './destination-admission.service.js';
+import { TenantAdmissionService } from './tenant-admission.service.js';
 import type { ClaimedExecution } from './execution.repository.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { WorkerIdentity } from './worker-identity.js';
@@ -48,6 +49,7 @@ export class WorkerLoopService implements OnApplicationBootstrap, OnApplicationS
     private readonly executions: ExecutionRepository,
     private readonly delivery: DeliveryService,
     private readonly admission: DestinationAdmissionService,
+    private readonly tenants: TenantAdmissionService,
   ) {}
 
   get activeCount(): number {
@@ -123,16 +125,26 @@ export class WorkerLoopService implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  /**
+   * The tenant's caps first (shared by all workers), then the destination's (this worker's
+   * cap, the shared breaker): either may put the attempt back unsent.
+   */
   private async attempt(execution: ClaimedExecution, attempt: number): Promise<void> {
-    const pass = await this.admission.admit(execution, attempt, {
-      stop: this.stopWaiting.signal,
-      onWait: () => this.slotFreed?.(),
-    });
-    if (pass === null) return;
+    const slot = await this.tenants.admit(execution, attempt);
+    if (slot === null) return;
     try {
-      await this.delivery.deliver(execution, attempt, pass, this.abortRequests.signal);
+      const pass = await this.admission.admit(execution, attempt, {
+        stop: this.stopWaiting.signal,
+        onWait: () => this.slotFreed?.(),
+      });
+      if (pass === null) return;
+      try {
+        await this.delivery.deliver(execution, attempt, pass, this.abortRequests.signal);
+      } finally {
+        pass.release();
+      }
     } finally {
-      pass.release();
+      await slot.release();
     }
   }
 
