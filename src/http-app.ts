@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -35,6 +36,7 @@ export async function createHttpApp(
       abortOnError: false,
     },
   );
+  acceptEmptyJsonBodies(app, config.server.bodyLimitBytes);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter());
   const document = buildOpenApiDocument(app);
@@ -43,6 +45,23 @@ export async function createHttpApp(
     swaggerUiEnabled: options.swaggerUi ?? true,
   });
   return app;
+}
+
+/**
+ * `content-type: application/json` with no body at all is "no body": clients (Postman, fetch
+ * wrappers) send the header on every POST, and `POST .../trigger` takes no body. Fastify's
+ * parser answers 400 to it; here it reaches the handler as `undefined`, so a route without a
+ * body accepts it and a route with one validates it as `{}` (the 400 names the missing
+ * fields). Every non-empty body goes to Fastify's own parser, prototype-poisoning checks
+ * included, exactly as Nest would register it.
+ */
+function acceptEmptyJsonBodies(app: NestFastifyApplication, bodyLimit: number): void {
+  const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
+  app.useBodyParser<Server>('application/json', { bodyLimit }, (request, body, done) => {
+    if (body.length === 0) done(null, undefined);
+    // Fastify's parser is synchronous and completes through `done`; its type allows a promise.
+    else void parseJson(request, body.toString('utf8'), done);
+  });
 }
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
