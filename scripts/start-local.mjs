@@ -20,6 +20,11 @@ import { spawn } from 'node:child_process';
 // window is that echo, not a second Ctrl-C (a person pressing twice takes longer).
 const SAME_INTERRUPT_MS = 1000;
 
+// A reader that went away (`npm run start:local | tee log` after Ctrl-C killed tee) makes our
+// writes fail with EPIPE; that must not crash us before the children, in groups of their own
+// and out of reach of the terminal, have been stopped.
+process.stdout.on('error', () => undefined);
+
 const services = [
   { name: 'API + scheduler', script: 'dist/main.js' },
   { name: 'worker', script: 'dist/worker.js' },
