@@ -47,11 +47,34 @@ export async function createHttpApp(
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter());
   const document = buildOpenApiDocument(app);
+  const swaggerUi = options.swaggerUi ?? true;
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',
-    swaggerUiEnabled: options.swaggerUi ?? true,
+    swaggerUiEnabled: swaggerUi,
   });
+  if (swaggerUi) redirectToOneSwaggerUiPath(app);
   return app;
+}
+
+/**
+ * The Swagger UI page loads its scripts by relative URLs, and @nestjs/swagger picks the base
+ * by whether the request URL ends in `/`: `/docs/?x` and `/docs/index.html` get the base meant
+ * for `/docs` and load a blank page. One address, `/docs`, is the page; the others redirect
+ * to it (query kept).
+ */
+function redirectToOneSwaggerUiPath(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      const queryAt = request.url.indexOf('?');
+      const path = queryAt === -1 ? request.url : request.url.slice(0, queryAt);
+      if (request.method === 'GET' && (path === '/docs/' || path === '/docs/index.html')) {
+        void reply.redirect(`/docs${queryAt === -1 ? '' : request.url.slice(queryAt)}`, 301);
+        return;
+      }
+      done();
+    });
 }
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {

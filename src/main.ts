@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { InvalidConfigurationError } from './config/invalid-configuration.error.js';
 import { loadAppConfig } from './config/load-app-config.js';
 import { shutdownOnSignals } from './common/shutdown-on-signals.js';
+import { describeListeningAddresses } from './common/listening-addresses.js';
 import { createHttpApp } from './http-app.js';
 import { createAppLogger } from './observability/app-logger.js';
 import { withDevelopmentKey } from './secrets/development-key.js';
@@ -20,7 +21,10 @@ try {
   const logger = new Logger('Bootstrap');
   shutdownOnSignals(app, logger);
   await app.listen(config.server.port, config.server.host);
-  logger.log(`Listening on ${await app.getUrl()}`);
+  // Tests and scripts wait for "Listening on http"; keep that prefix.
+  logger.log(
+    `Listening on ${describeListeningAddresses(app.getHttpAdapter().getInstance().addresses())}`,
+  );
 } catch (error) {
   if (error instanceof InvalidConfigurationError) {
     console.error(error.message);

@@ -38,7 +38,8 @@ export function createValidationPipe(): ValidationPipe {
     forbidUnknownValues: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
+    // `value` tells a missing field from a wrong one; it is read here, never sent back.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => new BadRequestException(flatten(errors).join('; ')),
   });
 }
@@ -48,21 +49,50 @@ function isJsonObject(value: unknown): boolean {
 }
 
 /**
- * One message per failed constraint, each starting with the field's full path. Messages that
- * already start with the field's own name (class-validator's "name must be ...", or ours,
- * "cronExpression: field ...", "httpHeaders.X-A must ...") get the full path in its place
- * rather than a second copy.
+ * Constraints that judge the value's type. When one fails, the others (ranges, lengths)
+ * judged a value of the wrong type and only contradict it: `"30"` for an integer is "must be
+ * an integer number", not also "must not be less than 1" and "must not be greater than 90".
+ * In order of preference when several fail (an object field also fails `nestedValidation`).
  */
+const TYPE_CONSTRAINTS = [
+  'isObject',
+  'isArray',
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'nestedValidation',
+];
+
 function flatten(errors: readonly ValidationError[], parent = ''): string[] {
   return errors.flatMap((error) => {
     const path = joinPath(parent, error.property);
-    const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => {
-      if (constraint === 'whitelistValidation') return `${path} should not exist`;
-      const namesItself = [' ', ':', '.', '['].some((next) =>
-        message.startsWith(`${error.property}${next}`),
-      );
-      return namesItself ? `${path}${message.slice(error.property.length)}` : `${path}: ${message}`;
-    });
-    return [...own, ...flatten(error.children ?? [], path)];
+    return [...fieldMessages(error, path), ...flatten(error.children ?? [], path)];
   });
+}
+
+/** What is wrong with one field: one thing, unless it breaks several rules of its type. */
+function fieldMessages(error: ValidationError, path: string): string[] {
+  const constraints = error.constraints ?? {};
+  if (Object.keys(constraints).length === 0) return [];
+  if ('whitelistValidation' in constraints) return [`${path} should not exist`];
+  // An optional field may be absent; a field whose rules ran on `undefined` is required.
+  if (error.value === undefined) return [`${path} is required`];
+  const typeCheck = TYPE_CONSTRAINTS.find((name) => name in constraints);
+  const messages = typeCheck === undefined ? Object.values(constraints) : [constraints[typeCheck]!];
+  return messages.map((message) => naming(message, error.property, path));
+}
+
+/**
+ * The message with the field named once, by its full path. class-validator's messages start
+ * with the property (`timeoutSeconds must ...`), ours with the field and a `:`, `.` or `[`
+ * (`cronExpression: field "second" ...`, `httpHeaders.X-A must be a string`): that name is
+ * replaced by the path. Any other message gets the path in front.
+ */
+function naming(message: string, property: string, path: string): string {
+  const text = message.startsWith('property ') ? message.slice('property '.length) : message;
+  const after = text.slice(property.length, property.length + 1);
+  return text.startsWith(property) && [' ', ':', '.', '['].includes(after)
+    ? `${path}${text.slice(property.length)}`
+    : `${path}: ${message}`;
 }

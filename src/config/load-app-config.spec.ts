@@ -253,4 +253,11 @@ describe('loadAppConfig', () => {
       expect(text).not.toContain(Buffer.from(KEY, 'base64').toString('hex'));
     }
   });
+
+  it('lets a tool that touches no secret read the configuration without the key', () => {
+    expect(() => loadAppConfig({})).toThrow(/SECRETS_ENCRYPTION_KEY is required/);
+    const config = loadAppConfig({ DB_NAME: 'tooling' }, { secretsRequired: false });
+    expect(config.database.name).toBe('tooling');
+    expect(config.secrets.key).toBeUndefined();
+  });
 });

@@ -15,7 +15,16 @@ type Env = Readonly<Record<string, string | undefined>>;
  * Reads and validates every variable, collecting all problems before failing so that an
  * operator fixes a bad deployment in one round trip instead of one variable at a time.
  */
-export function loadAppConfig(env: Env): AppConfig {
+export interface LoadOptions {
+  /**
+   * Whether a missing `SECRETS_ENCRYPTION_KEY` is a problem (outside development). Tools
+   * that never touch a secret (`npm run db:create`) read the rest of the configuration
+   * without it. Default true.
+   */
+  secretsRequired?: boolean;
+}
+
+export function loadAppConfig(env: Env, options: LoadOptions = {}): AppConfig {
   const reader = new EnvReader(env);
 
   const databaseUrl = reader.url('DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -25,6 +34,7 @@ export function loadAppConfig(env: Env): AppConfig {
   const key = reader.encryptionKey('SECRETS_ENCRYPTION_KEY');
   if (
     key === undefined &&
+    options.secretsRequired !== false &&
     environment !== DEVELOPMENT_ENVIRONMENT &&
     !reader.has('SECRETS_ENCRYPTION_KEY')
   ) {

@@ -43,6 +43,17 @@ describe('docs/api-spec.yaml', () => {
     expect(withSecret).toEqual(['JobCreatedResponse', 'SigningSecretResponse']);
   });
 
+  it("lists every operation in the README's API table, and nothing else", async () => {
+    const spec = load(await committed('api-spec.yaml')) as { paths: Record<string, object> };
+    const operations = Object.entries(spec.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+    const overview = readme.slice(readme.indexOf('## API overview'));
+    const rows = [...overview.matchAll(/^\| (GET|POST|PATCH|PUT|DELETE) +\| `([^`?]+)[^`]*` /gm)];
+    expect(rows.map(([, method, path]) => `${method} ${path}`).sort()).toEqual(operations.sort());
+  });
+
   it('has a Postman collection with one request per operation of the spec', async () => {
     const spec = load(await committed('api-spec.yaml')) as { paths: Record<string, object> };
     const operationCount = Object.values(spec.paths).reduce(

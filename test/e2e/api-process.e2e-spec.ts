@@ -38,12 +38,13 @@ describe('node dist/main.js', () => {
   let service: ServiceProcess;
   let baseUrl: string;
   let drop: () => Promise<void>;
+  let port: number;
 
   beforeAll(async () => {
     // An empty database: the process applies the migrations itself at boot.
     const created = await createTestDatabase({ migrated: false });
     drop = created.drop;
-    const port = await freePort();
+    port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     service = startServiceProcess('dist/main.js', serviceEnv(created.database.name, port));
     await service.waitForOutput(/Listening on http/);
@@ -58,6 +59,11 @@ describe('node dist/main.js', () => {
     expect(service.output()).toMatch(/Applied migrations: InitialSchema/);
     const health = await jsonRequest(baseUrl, 'GET', '/health');
     expect(health.status).toBe(200);
+  });
+
+  it('says where it listens, as bound', () => {
+    // The whole message (LOG_FORMAT=json): the address it bound, nothing after it.
+    expect(service.output()).toContain(`"Listening on http://127.0.0.1:${port}"`);
   });
 
   it('logs one JSON object per line with LOG_FORMAT=json', () => {
@@ -80,6 +86,27 @@ describe('node dist/main.js', () => {
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger');
   });
+
+  it.each(['/docs', '/docs/', '/docs/index.html', '/docs/?deepLinking=true'])(
+    'serves a Swagger UI page at %s whose scripts and styles all load',
+    async (path) => {
+      const page = await fetch(`${baseUrl}${path}`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      // The browser resolves the page's relative asset URLs against the address it ended on.
+      const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map(
+        ([, url]) => new URL(url!, page.url).href,
+      );
+      expect(assets.some((url) => url.endsWith('/swagger-ui-init.js'))).toBe(true);
+      for (const url of assets) {
+        const asset = await fetch(url);
+        expect([url, asset.status]).toEqual([url, 200]);
+        if (url.endsWith('/swagger-ui-init.js'))
+          expect(await asset.text()).toContain('/api/v1/jobs');
+        else await asset.arrayBuffer();
+      }
+    },
+  );
 
   it('does not leak secrets into its logs', async () => {
     await jsonRequest(baseUrl, 'POST', '/api/v1/jobs', {

@@ -17,12 +17,25 @@ export interface ServiceProcess {
   ) => Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Starts a compiled entry point (`dist/main.js`, ...) as a real child process. */
-export function startServiceProcess(script: string, env: Record<string, string>): ServiceProcess {
+export interface ServiceProcessOptions {
+  /**
+   * Start it as the leader of a process group of its own, so that `process.kill(-pid, ...)`
+   * signals it and every child that stays in its group, as a terminal's Ctrl-C does.
+   */
+  detached?: boolean;
+}
+
+/** Starts a script (`dist/main.js`, `scripts/start-local.mjs`, ...) as a real child process. */
+export function startServiceProcess(
+  script: string,
+  env: Record<string, string>,
+  options: ServiceProcessOptions = {},
+): ServiceProcess {
   const child = spawn(process.execPath, [script], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let output = '';
   const listeners = new Set<() => void>();
