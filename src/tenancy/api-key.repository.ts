@@ -10,6 +10,7 @@ export interface UsableApiKey {
   prefix: string;
   keyHash: string;
   scopes: string[];
+  expiresAt: Date | null;
 }
 
 export interface NewApiKey {
@@ -36,7 +37,8 @@ export class ApiKeyRepository {
   async findUsableByPrefix(prefix: string): Promise<UsableApiKey | null> {
     const rows = await queryRows<UsableApiKey>(
       this.dataSource,
-      `SELECT k.id, k.tenant_id AS "tenantId", k.prefix, k.key_hash AS "keyHash", k.scopes
+      `SELECT k.id, k.tenant_id AS "tenantId", k.prefix, k.key_hash AS "keyHash", k.scopes,
+              k.expires_at AS "expiresAt"
        FROM api_keys k JOIN tenants t ON t.id = k.tenant_id
        WHERE k.prefix = $1 AND k.revoked_at IS NULL
          AND (k.expires_at IS NULL OR k.expires_at > now()) AND t.deleted_at IS NULL`,

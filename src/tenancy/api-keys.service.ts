@@ -5,6 +5,7 @@ import { NotFoundError } from '../common/not-found.error.js';
 import type { ApiKeyEntity } from '../database/entities/api-key.entity.js';
 import { generateApiKey } from './api-key-secret.js';
 import { ApiKeyRepository } from './api-key.repository.js';
+import { AuthenticationService } from './authentication.service.js';
 import type { CreateApiKeyDto } from './dto/api-key-requests.dto.js';
 import type {
   ApiKeyListResponse,
@@ -27,6 +28,7 @@ export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly tenants: TenantRepository,
+    private readonly authentication: AuthenticationService,
     private readonly clock: Clock,
   ) {}
 
@@ -65,6 +67,7 @@ export class ApiKeysService {
   async revoke(caller: Principal, tenantId: string, keyId: string): Promise<void> {
     await this.authorize(caller, tenantId);
     if (!(await this.keys.revoke(tenantId, keyId))) throw new NotFoundError('API key', keyId);
+    this.authentication.forget({ keyId });
   }
 
   private async authorize(caller: Principal, tenantId: string): Promise<void> {

@@ -6,6 +6,7 @@ import type { TenantEntity, TenantQuotas } from '../database/entities/tenant.ent
 import type { TenantQuotasDto } from './dto/tenant-quotas.dto.js';
 import type { CreateTenantDto, UpdateTenantDto } from './dto/tenant-requests.dto.js';
 import type { TenantListResponse, TenantResponse } from './dto/tenancy-responses.dto.js';
+import { AuthenticationService } from './authentication.service.js';
 import { TenantRepository } from './tenant.repository.js';
 
 const QUOTA_FIELDS = [
@@ -18,7 +19,10 @@ const QUOTA_FIELDS = [
 /** Tenant management (the `admin` scope). */
 @Injectable()
 export class TenantsService {
-  constructor(private readonly tenants: TenantRepository) {}
+  constructor(
+    private readonly tenants: TenantRepository,
+    private readonly authentication: AuthenticationService,
+  ) {}
 
   async create(input: CreateTenantDto): Promise<TenantResponse> {
     const created = await this.tenants.insert(input.name, mergeQuotas({}, input.quotas));
@@ -58,6 +62,7 @@ export class TenantsService {
     if (outcome === 'has-jobs') {
       throw new ConflictError('id', `tenant ${id} still has jobs; delete them first`);
     }
+    this.authentication.forget({ tenantId: id });
   }
 
   private async find(id: string): Promise<TenantEntity> {

@@ -165,4 +165,20 @@ describe('tenants and API keys', () => {
     expect(expiring.status).toBe(201);
     expect(expiring.body.expiresAt).not.toBeNull();
   });
+
+  it('stops accepting a key the moment it is revoked, even one just used', async () => {
+    const created = await api.request('POST', `/api/v1/tenants/${DEFAULT_TENANT_ID}/api-keys`, {
+      scopes: ['jobs:read'],
+    });
+    const as = { apiKey: created.body.key as string };
+    // Used twice: the second answer may come from the authentication cache.
+    expect((await api.request('GET', '/api/v1/jobs', undefined, as)).status).toBe(200);
+    expect((await api.request('GET', '/api/v1/jobs', undefined, as)).status).toBe(200);
+    const revoked = await api.request(
+      'DELETE',
+      `/api/v1/tenants/${DEFAULT_TENANT_ID}/api-keys/${created.body.id as string}`,
+    );
+    expect(revoked.status).toBe(204);
+    expect((await api.request('GET', '/api/v1/jobs', undefined, as)).status).toBe(401);
+  });
 });
