@@ -1,4 +1,7 @@
 import { ApiKeyEntity } from './entities/api-key.entity.js';
+import { CircuitBreakerStateEntity } from './entities/circuit-breaker-state.entity.js';
+import { TenantExecutionSlotEntity } from './entities/tenant-execution-slot.entity.js';
+import { TenantExecutionStartEntity } from './entities/tenant-execution-start.entity.js';
 import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import { JobAuditEventEntity } from './entities/job-audit-event.entity.js';
 import { TenantEntity } from './entities/tenant.entity.js';
@@ -17,4 +20,7 @@ export const ENTITIES = [
   ApiKeyEntity,
   JobAuditEventEntity,
   IdempotencyKeyEntity,
+  CircuitBreakerStateEntity,
+  TenantExecutionSlotEntity,
+  TenantExecutionStartEntity,
 ] as const;

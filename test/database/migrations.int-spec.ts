@@ -37,12 +37,15 @@ describe('migrations', () => {
     );
     expect(tables.map((row) => row.table_name)).toEqual([
       'api_keys',
+      'circuit_breakers',
       'execution_attempts',
       'executions',
       'idempotency_keys',
       'job_audit_events',
       'jobs',
       'scheduler_leadership',
+      'tenant_execution_slots',
+      'tenant_execution_starts',
       'tenants',
       'typeorm_migrations',
     ]);

@@ -5,29 +5,78 @@ import {
   RedisTenantLimiterStore,
   TenantLimiterKeys,
 } from '../../src/execution/redis-tenant-limiter.store.js';
+import type { DataSource } from 'typeorm';
+import { PostgresTenantLimiterStore } from '../../src/execution/postgres-tenant-limiter.store.js';
+import type { TenantLimiterStore } from '../../src/execution/tenant-limiter.store.js';
 import { connectRedis, uniquePrefix, waitFor } from '../queue/queue-test-support.js';
+import { createTestDatabase, openDataSource } from '../support/test-database.js';
 
 const CONNECTIONS = 6;
 
-/**
- * The tenant caps on real Redis, with separate connections standing in for separate
- * workers. Time is Redis's: tests wait for Redis's clock, never sleep.
- */
-describe('tenant limiter store on Redis', () => {
+interface Backend {
+  /** Stores standing in for separate workers (separate connections / pools). */
+  stores: TenantLimiterStore[];
+  /** Slots held by the tenant right now, as the backend stores them. */
+  heldSlots: (tenant: string) => Promise<number>;
+  close: () => Promise<void>;
+}
+
+function redisBackend(): Promise<Backend> {
   const prefix = uniquePrefix();
   const keys = new TenantLimiterKeys(prefix);
   const connections: Redis[] = [];
-  let stores: RedisTenantLimiterStore[];
+  for (let i = 0; i < CONNECTIONS; i++) connections.push(connectRedis());
+  return Promise.resolve({
+    stores: connections.map((connection) => new RedisTenantLimiterStore(connection, prefix)),
+    heldSlots: (tenant) => connections[0]!.zcard(keys.inFlight(tenant)),
+    close: async () => {
+      const found = await connections[0]!.keys(`${prefix}:tenant:*`);
+      if (found.length > 0) await connections[0]!.del(...found);
+      await Promise.all(connections.map((connection) => connection.quit()));
+    },
+  });
+}
 
-  beforeAll(() => {
-    for (let i = 0; i < CONNECTIONS; i++) connections.push(connectRedis());
-    stores = connections.map((connection) => new RedisTenantLimiterStore(connection, prefix));
+async function postgresBackend(): Promise<Backend> {
+  const { database, drop } = await createTestDatabase();
+  const sources: DataSource[] = [];
+  for (let i = 0; i < CONNECTIONS; i++) sources.push(await openDataSource(database));
+  return {
+    stores: sources.map((source) => new PostgresTenantLimiterStore(source)),
+    heldSlots: async (tenant) =>
+      Number(
+        (
+          await sources[0]!.query<Array<{ n: string }>>(
+            'SELECT count(*) AS n FROM tenant_execution_slots WHERE tenant_id = $1 AND lapses_at > clock_timestamp()',
+            [tenant],
+          )
+        )[0]!.n,
+      ),
+    close: async () => {
+      await Promise.all(sources.map((source) => source.destroy()));
+      await drop();
+    },
+  };
+}
+
+/**
+ * The tenant caps on each backend's store, with separate connections standing in for
+ * separate workers. Time is the store's: tests wait for its clock, never sleep.
+ */
+describe.each([
+  ['Redis', redisBackend],
+  ['PostgreSQL', postgresBackend],
+])('tenant limiter store on %s', (_name, open) => {
+  let backend: Backend;
+  let stores: TenantLimiterStore[];
+
+  beforeAll(async () => {
+    backend = await open();
+    stores = backend.stores;
   });
 
   afterAll(async () => {
-    const found = await connections[0]!.keys(`${prefix}:tenant:*`);
-    if (found.length > 0) await connections[0]!.del(...found);
-    await Promise.all(connections.map((connection) => connection.quit()));
+    await backend.close();
   });
 
   const concurrency = (max: number) => ({
@@ -49,7 +98,7 @@ describe('tenant limiter store on Redis', () => {
     expect(refused.every((answer) => !answer.admitted && answer.limit === 'concurrency')).toBe(
       true,
     );
-    expect(await connections[0]!.zcard(keys.inFlight(tenant))).toBe(5);
+    expect(await backend.heldSlots(tenant)).toBe(5);
   });
 
   it('frees a slot on release, and admits a holder again without counting it twice', async () => {
@@ -65,7 +114,7 @@ describe('tenant limiter store on Redis', () => {
     expect((await store.acquire(tenant, c, `${c}:1`, concurrency(2), 60_000)).admitted).toBe(false);
     // `a` again (its worker retrying after a crash, say): admitted, still 2 slots in use.
     expect((await store.acquire(tenant, a, `${a}:2`, concurrency(2), 60_000)).admitted).toBe(true);
-    expect(await connections[0]!.zcard(keys.inFlight(tenant))).toBe(2);
+    expect(await backend.heldSlots(tenant)).toBe(2);
     await store.release(tenant, b);
     expect(await store.acquire(tenant, c, `${c}:2`, concurrency(2), 60_000)).toEqual({
       admitted: true,
@@ -96,8 +145,8 @@ describe('tenant limiter store on Redis', () => {
     expect(refused.limit).toBe('rate');
     expect(refused.retryInMs).toBeGreaterThan(0);
     expect(refused.retryInMs).toBeLessThanOrEqual(1000);
-    // A start is counted per attempt, not held: no in-flight set for a rate-only tenant.
-    expect(await connections[0]!.exists(keys.inFlight(tenant))).toBe(0);
+    // A start is counted per attempt, not held: no slot for a rate-only tenant.
+    expect(await backend.heldSlots(tenant)).toBe(0);
     await waitFor('the window to move on', async () =>
       (await store.acquire(tenant, ids[3]!, `${ids[3]!}:2`, rate(3), 60_000)).admitted
         ? true
