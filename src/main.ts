@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { InvalidConfigurationError } from './config/invalid-configuration.error.js';
 import { loadAppConfig } from './config/load-app-config.js';
+import { withEmbeddedDatabase } from './database/embedded-database.js';
 import { shutdownOnSignals } from './common/shutdown-on-signals.js';
 import { describeListeningAddresses } from './common/listening-addresses.js';
 import { createHttpApp } from './http-app.js';
@@ -11,7 +12,7 @@ import { withDevelopmentKey } from './secrets/development-key.js';
 import { withDevelopmentAdminKey } from './tenancy/development-admin-key.js';
 
 try {
-  const loaded = loadAppConfig(process.env);
+  const loaded = await withEmbeddedDatabase(loadAppConfig(process.env));
   const bootLogger = createAppLogger(loaded, 'job-scheduler');
   const config = await withDevelopmentAdminKey(
     await withDevelopmentKey(loaded, (message) => bootLogger.warn(message, 'Bootstrap')),

@@ -9,6 +9,7 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { InvalidConfigurationError } from './config/invalid-configuration.error.js';
 import { loadAppConfig } from './config/load-app-config.js';
+import { withEmbeddedDatabase } from './database/embedded-database.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { withMigrationLock } from './database/migration-runner.js';
 import { withDevelopmentKey } from './secrets/development-key.js';
@@ -18,8 +19,9 @@ import {
 } from './secrets/standalone-secrets.factory.js';
 
 try {
-  const config = await withDevelopmentKey(loadAppConfig(process.env), (message) =>
-    process.stderr.write(`${message}\n`),
+  const config = await withDevelopmentKey(
+    await withEmbeddedDatabase(loadAppConfig(process.env)),
+    (message) => process.stderr.write(`${message}\n`),
   );
   const dataSource = new DataSource(dataSourceOptions(config.database));
   await dataSource.initialize();

@@ -5,12 +5,13 @@ import { NestFactory } from '@nestjs/core';
 import { shutdownOnSignals } from './common/shutdown-on-signals.js';
 import { InvalidConfigurationError } from './config/invalid-configuration.error.js';
 import { loadAppConfig } from './config/load-app-config.js';
+import { withEmbeddedDatabase } from './database/embedded-database.js';
 import { createAppLogger } from './observability/app-logger.js';
 import { withDevelopmentKey } from './secrets/development-key.js';
 import { WorkerModule } from './worker.module.js';
 
 try {
-  const loaded = loadAppConfig(process.env);
+  const loaded = await withEmbeddedDatabase(loadAppConfig(process.env));
   const appLogger = createAppLogger(loaded, 'job-scheduler-worker');
   const config = await withDevelopmentKey(loaded, (message) =>
     appLogger.warn(message, 'Bootstrap'),

@@ -41,6 +41,11 @@ export abstract class AppConfig {
     readonly poolSize: number;
     /** Run pending migrations at boot (under an advisory lock). */
     readonly migrateOnBoot: boolean;
+    /**
+     * `DB_EMBEDDED=true`: the embedded PostgreSQL kept in `DATA_DIR/postgres` (zero-setup mode,
+     * `npm run dev`), on 127.0.0.1; its password is generated into `DATA_DIR`.
+     */
+    readonly embedded: boolean;
   };
   abstract readonly redis: {
     readonly host: string;

@@ -261,3 +261,42 @@ describe('loadAppConfig', () => {
     expect(config.secrets.key).toBeUndefined();
   });
 });
+
+describe('loadAppConfig: DB_EMBEDDED', () => {
+  it('points the database at the embedded server on loopback, port 54329 unless DB_PORT says', () => {
+    const config = loadAppConfig({ SECRETS_ENCRYPTION_KEY: KEY, DB_EMBEDDED: 'true' });
+    expect(config.database).toMatchObject({
+      embedded: true,
+      host: '127.0.0.1',
+      port: 54329,
+      user: 'postgres',
+      name: 'job_scheduler',
+      sslMode: 'disable',
+    });
+    expect(
+      loadAppConfig({ SECRETS_ENCRYPTION_KEY: KEY, DB_EMBEDDED: 'yes', DB_PORT: '6000' }).database
+        .port,
+    ).toBe(6000);
+    expect(loadAppConfig({ SECRETS_ENCRYPTION_KEY: KEY }).database.embedded).toBe(false);
+  });
+
+  it('refuses it beside a variable that names another PostgreSQL, naming each', () => {
+    expect(
+      problemsOf({
+        SECRETS_ENCRYPTION_KEY: KEY,
+        DB_EMBEDDED: 'true',
+        DB_HOST: 'db.internal',
+        DATABASE_URL: 'postgres://u:p@db/x',
+      }),
+    ).toEqual([
+      expect.stringMatching(/^DATABASE_URL cannot be combined with DB_EMBEDDED=true/),
+      expect.stringMatching(/^DB_HOST cannot be combined with DB_EMBEDDED=true/),
+    ]);
+  });
+
+  it('refuses a value that is not a boolean', () => {
+    expect(problemsOf({ SECRETS_ENCRYPTION_KEY: KEY, DB_EMBEDDED: 'maybe' })).toEqual([
+      'DB_EMBEDDED must be true or false (got "maybe")',
+    ]);
+  });
+});

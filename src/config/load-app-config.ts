@@ -12,6 +12,22 @@ import { InvalidConfigurationError } from './invalid-configuration.error.js';
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
+ * The embedded PostgreSQL (`DB_EMBEDDED=true`, the zero-setup mode): loopback only, its own
+ * superuser, and a default port next to, not on, a system PostgreSQL's 5432.
+ */
+export const EMBEDDED_DATABASE_HOST = '127.0.0.1';
+export const EMBEDDED_DATABASE_PORT = 54329;
+export const EMBEDDED_DATABASE_USER = 'postgres';
+/** Variables that name another PostgreSQL: refused together with `DB_EMBEDDED=true`. */
+const EMBEDDED_DATABASE_EXCLUDES = [
+  'DATABASE_URL',
+  'DB_HOST',
+  'DB_USER',
+  'DB_PASSWORD',
+  'DB_SSLMODE',
+] as const;
+
+/**
  * Reads and validates every variable, collecting all problems before failing so that an
  * operator fixes a bad deployment in one round trip instead of one variable at a time.
  */
@@ -43,6 +59,19 @@ export function loadAppConfig(env: Env, options: LoadOptions = {}): AppConfig {
     );
   }
   const poolSize = reader.integer('WORKER_POOL_SIZE', 10, 1, 1000);
+  const embedded = reader.boolean('DB_EMBEDDED', false);
+  if (embedded) {
+    // Explicit, never a silent fallback: a process told where its database is never
+    // quietly uses another one, and one told to use the embedded server never connects
+    // anywhere else.
+    for (const name of EMBEDDED_DATABASE_EXCLUDES) {
+      if (reader.has(name)) {
+        reader.problems.push(
+          `${name} cannot be combined with DB_EMBEDDED=true: the embedded PostgreSQL lives in DATA_DIR/postgres and listens on 127.0.0.1:DB_PORT (default ${EMBEDDED_DATABASE_PORT}); unset one of them`,
+        );
+      }
+    }
+  }
 
   const config: AppConfig = {
     environment,
@@ -56,29 +85,43 @@ export function loadAppConfig(env: Env, options: LoadOptions = {}): AppConfig {
       port: reader.integer('SERVER_PORT', 8080, 0, 65535),
       bodyLimitBytes: reader.integer('SERVER_BODY_LIMIT_BYTES', 256 * 1024, 1024, 16 * 1024 * 1024),
     },
-    database: {
-      host: databaseUrl?.hostname || reader.string('DB_HOST', '127.0.0.1'),
-      port: databaseUrl?.port
-        ? Number(databaseUrl.port)
-        : reader.integer('DB_PORT', 5432, 1, 65535),
-      user: databaseUrl?.username
-        ? decodeURIComponent(databaseUrl.username)
-        : reader.string('DB_USER', 'postgres'),
-      password: databaseUrl?.password
-        ? decodeURIComponent(databaseUrl.password)
-        : reader.string('DB_PASSWORD', ''),
-      name:
-        databaseUrl && databaseUrl.pathname.length > 1
-          ? decodeURIComponent(databaseUrl.pathname.slice(1))
-          : reader.string('DB_NAME', 'job_scheduler'),
-      sslMode: reader.oneOf<DbSslMode>(
-        'DB_SSLMODE',
-        ['disable', 'require', 'verify-full'],
-        sslModeFromUrl(databaseUrl) ?? 'disable',
-      ),
-      poolSize: reader.integer('DB_POOL_SIZE', 10, 1, 200),
-      migrateOnBoot: reader.boolean('DB_MIGRATE_ON_BOOT', true),
-    },
+    database: embedded
+      ? {
+          host: EMBEDDED_DATABASE_HOST,
+          port: reader.integer('DB_PORT', EMBEDDED_DATABASE_PORT, 1, 65535),
+          user: EMBEDDED_DATABASE_USER,
+          // Generated and kept in DATA_DIR; `withEmbeddedDatabase` reads it before connecting.
+          password: '',
+          name: reader.string('DB_NAME', 'job_scheduler'),
+          sslMode: 'disable',
+          poolSize: reader.integer('DB_POOL_SIZE', 10, 1, 200),
+          migrateOnBoot: reader.boolean('DB_MIGRATE_ON_BOOT', true),
+          embedded: true,
+        }
+      : {
+          host: databaseUrl?.hostname || reader.string('DB_HOST', '127.0.0.1'),
+          port: databaseUrl?.port
+            ? Number(databaseUrl.port)
+            : reader.integer('DB_PORT', 5432, 1, 65535),
+          user: databaseUrl?.username
+            ? decodeURIComponent(databaseUrl.username)
+            : reader.string('DB_USER', 'postgres'),
+          password: databaseUrl?.password
+            ? decodeURIComponent(databaseUrl.password)
+            : reader.string('DB_PASSWORD', ''),
+          name:
+            databaseUrl && databaseUrl.pathname.length > 1
+              ? decodeURIComponent(databaseUrl.pathname.slice(1))
+              : reader.string('DB_NAME', 'job_scheduler'),
+          sslMode: reader.oneOf<DbSslMode>(
+            'DB_SSLMODE',
+            ['disable', 'require', 'verify-full'],
+            sslModeFromUrl(databaseUrl) ?? 'disable',
+          ),
+          poolSize: reader.integer('DB_POOL_SIZE', 10, 1, 200),
+          migrateOnBoot: reader.boolean('DB_MIGRATE_ON_BOOT', true),
+          embedded: false,
+        },
     redis: {
       host: redisUrl?.hostname || reader.string('REDIS_HOST', '127.0.0.1'),
       port: redisUrl?.port ? Number(redisUrl.port) : reader.integer('REDIS_PORT', 6379, 1, 65535),

@@ -1,7 +1,16 @@
-// Drops this run's template and any test database a crashed test file left behind.
-import { adminQuery, RUN_ENV, TEMPLATE_ENV } from './global-setup.mjs';
+// Drops this run's template and any test database a crashed test file left behind, then
+// stops the embedded PostgreSQL global setup started, if it did.
+import { adminQuery, RUN_ENV, stopEmbeddedPostgres, TEMPLATE_ENV } from './global-setup.mjs';
 
 export default async function globalTeardown() {
+  try {
+    await dropRunDatabases();
+  } finally {
+    await stopEmbeddedPostgres();
+  }
+}
+
+async function dropRunDatabases() {
   const template = process.env[TEMPLATE_ENV];
   const run = process.env[RUN_ENV];
   if (!template || !run) return;
