@@ -38,14 +38,23 @@ describe('migrations', () => {
     expect(tables.map((row) => row.table_name)).toEqual([
       'api_keys',
       'execution_attempts',
+      'execution_queue',
+      'execution_queue_counters',
       'executions',
       'idempotency_keys',
       'job_audit_events',
       'jobs',
+      'rate_limit_windows',
       'scheduler_leadership',
+      'scheduler_lease',
       'tenants',
       'typeorm_migrations',
     ]);
+    // What the entities cannot say (and the drift test cannot see): no WAL per API request.
+    const unlogged = await dataSource.query<Array<{ relname: string }>>(
+      "SELECT relname FROM pg_class WHERE relpersistence = 'u' AND relkind = 'r'",
+    );
+    expect(unlogged).toEqual([{ relname: 'rate_limit_windows' }]);
   });
 
   it('is safe when 20 processes start at once', async () => {
@@ -64,6 +73,10 @@ describe('migrations', () => {
       'SELECT epoch FROM scheduler_leadership',
     );
     expect(leadership).toEqual([{ epoch: '0' }]);
+    const lease = await first!.query<Array<{ holder: string | null }>>(
+      'SELECT holder FROM scheduler_lease',
+    );
+    expect(lease).toEqual([{ holder: null }]);
   });
 
   it('reverts cleanly', async () => {
