@@ -5,6 +5,9 @@
 export type LogFormat = 'json' | 'text';
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type DbSslMode = 'disable' | 'require' | 'verify-full';
+/** Where the queue, the leader lease and the shared counters live (docs/architecture.md). */
+export type QueueBackend = 'redis' | 'postgres';
+export const QUEUE_BACKENDS: readonly QueueBackend[] = ['redis', 'postgres'];
 
 export abstract class AppConfig {
   abstract readonly environment: string;
@@ -25,6 +28,12 @@ export abstract class AppConfig {
     /** Run pending migrations at boot (under an advisory lock). */
     readonly migrateOnBoot: boolean;
   };
+  abstract readonly backend: {
+    readonly queue: QueueBackend;
+    /** Why this backend, for the start-up log: the variable that decided it. */
+    readonly reason: string;
+  };
+  /** Read whatever the backend; only the `redis` backend connects to it. */
   abstract readonly redis: {
     readonly host: string;
     readonly port: number;

@@ -3,7 +3,6 @@ import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { DestinationPolicy } from '../outbound/destination-policy.js';
 import { DestinationPolicyModule } from '../outbound/destination-policy.module.js';
-import { QueueModule } from '../queue/queue.module.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 import { DeliveryService } from './delivery.service.js';
 import { ExecutionRepository } from './execution.repository.js';
@@ -14,7 +13,7 @@ import { WorkerLoopService } from './worker-loop.service.js';
 
 /** Claims due executions and sends the webhooks: runs inside `node dist/worker.js`. */
 @Module({
-  imports: [DatabaseModule, QueueModule, DestinationPolicyModule],
+  imports: [DatabaseModule, DestinationPolicyModule],
   providers: [
     WorkerIdentity,
     {

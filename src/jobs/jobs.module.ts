@@ -4,7 +4,6 @@ import { DatabaseModule } from '../database/database.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { DestinationPolicy } from '../outbound/destination-policy.js';
 import { DestinationPolicyModule } from '../outbound/destination-policy.module.js';
-import { QueueModule } from '../queue/queue.module.js';
 import { TenancyModule } from '../tenancy/tenancy.module.js';
 import { CronController } from './cron.controller.js';
 import { ExecutionCommandRepository } from './execution-command.repository.js';
@@ -25,7 +24,7 @@ import { JobsController } from './jobs.controller.js';
 import { JobsService } from './jobs.service.js';
 
 @Module({
-  imports: [DatabaseModule, QueueModule, TenancyModule, DestinationPolicyModule],
+  imports: [DatabaseModule, TenancyModule, DestinationPolicyModule],
   controllers: [JobsController, CronController, ExecutionsController],
   providers: [
     { provide: Clock, useClass: SystemClock },
