@@ -21,7 +21,7 @@ import { RedlockLeaderLease } from '../../src/scheduling/redlock-leader-lease.js
 import { PostgresRateLimitStore } from '../../src/tenancy/postgres-rate-limit.store.js';
 import { RateLimitStore } from '../../src/tenancy/rate-limit.store.js';
 import { RedisRateLimitStore } from '../../src/tenancy/redis-rate-limit.store.js';
-import { connectRedis, uniquePrefix } from '../queue/queue-test-support.js';
+import { connectRedis, startListening, uniquePrefix } from '../queue/queue-test-support.js';
 import { createTestDatabase } from '../support/test-database.js';
 
 /** The one place a backend is chosen: each choice provides its whole set, and only that. */
@@ -66,8 +66,8 @@ describe('BackendModule', () => {
 
   it('on postgres: the table queue, the lease row and the table store, and no Redis at all', async () => {
     const moduleRef = await compile({ QUEUE_BACKEND: 'postgres' });
+    const queue = moduleRef.get(ExecutionQueue);
     try {
-      const queue = moduleRef.get(ExecutionQueue);
       expect(queue).toBeInstanceOf(PostgresExecutionQueue);
       expect(moduleRef.get(LeaderLease)).toBeInstanceOf(PostgresLeaderLease);
       expect(moduleRef.get(RateLimitStore)).toBeInstanceOf(PostgresRateLimitStore);
@@ -76,8 +76,11 @@ describe('BackendModule', () => {
 
       expect(await queue.enqueue([{ id: 'wired', dueAt: await queue.now() }])).toBe(1);
       expect(await queue.stats()).toMatchObject({ ready: 1 });
+      // Nest's shutdown hooks end the listening connection a worker's waits opened.
+      await startListening(queue as PostgresExecutionQueue);
     } finally {
       await moduleRef.close();
     }
+    expect((queue as PostgresExecutionQueue).listening).toBe(false);
   });
 });
