@@ -4,7 +4,7 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * One item of the execution queue on the PostgreSQL backend (`QUEUE_BACKEND=postgres`). A
  * narrow side table rather than columns on `executions`: every queue transition would
  * otherwise be one more non-HOT row version of the widest table (measured in
- * docs/decisions.md: 7.0 instead of 3.0 updates per execution). A row is delayed or ready
+ * docs/decisions.md: 6 instead of 3 row versions per execution). A row is delayed or ready
  * (no lease; ready once `due_at` has passed by the database's clock), leased (token and
  * deadline set) or dead-lettered; completed items are deleted.
  */
