@@ -11,7 +11,10 @@
  *
  * "Now" is `statement_timestamp()`: one instant per statement, read from the database's
  * clock (brief, invariant 6). A statement that waited on a lock sees an earlier now, which
- * only ever makes it more conservative (a shorter lease, an item not yet due).
+ * only ever makes it more conservative (a shorter lease, an item not yet due). It is
+ * truncated to the millisecond, as the columns are: stored as it is, `now + lease` would be
+ * rounded to the nearest millisecond, up to half a millisecond later than the lease asked
+ * for (Redis's scripts floor `TIME` the same way).
  *
  * Statements that make an item claimable sooner than a sleeping worker expects send
  * `NOTIFY` on `QUEUE_CHANNEL` with the number of milliseconds until the earliest such item is
@@ -21,7 +24,7 @@
 /** The channel workers LISTEN on (per database, so test databases never hear each other). */
 export const QUEUE_CHANNEL = 'jobsched_execution_queue';
 
-const NOW = 'statement_timestamp()';
+const NOW = "date_trunc('milliseconds', statement_timestamp())";
 /** Epoch milliseconds (a bigint parameter) to timestamptz, exactly (no float rounding). */
 const fromEpochMs = (parameter: string) =>
   `(timestamptz 'epoch' + ${parameter}::bigint * interval '1 millisecond')`;

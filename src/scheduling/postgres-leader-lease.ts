@@ -4,6 +4,9 @@ import { LeaderLease, locallyValidFor } from './leader-lease.js';
 import type { HeldLease } from './leader-lease.js';
 import { LeadershipLostError } from './leadership-lost.error.js';
 
+/** The database's now + $2 ms, truncated to the millisecond like the column (never rounded up). */
+const TTL_FROM_NOW = `date_trunc('milliseconds', clock_timestamp()) + $2::bigint * interval '1 millisecond'`;
+
 /**
  * takeLease
  *   From: free (no holder), expired (by the database's clock), or already this holder's
@@ -14,7 +17,7 @@ import { LeadershipLostError } from './leadership-lost.error.js';
  */
 const TAKE_LEASE = `
   UPDATE scheduler_lease
-  SET holder = $1, expires_at = clock_timestamp() + $2::bigint * interval '1 millisecond'
+  SET holder = $1, expires_at = ${TTL_FROM_NOW}
   WHERE id = 1 AND (holder IS NULL OR expires_at <= clock_timestamp() OR holder = $1)
   RETURNING id`;
 
@@ -28,7 +31,7 @@ const TAKE_LEASE = `
  */
 const EXTEND_LEASE = `
   UPDATE scheduler_lease
-  SET expires_at = clock_timestamp() + $2::bigint * interval '1 millisecond'
+  SET expires_at = ${TTL_FROM_NOW}
   WHERE id = 1 AND holder = $1
   RETURNING id`;
 

@@ -12,7 +12,9 @@ import { RateLimitStore } from './rate-limit.store.js';
  */
 const COUNT_HIT = `
   INSERT INTO rate_limit_windows AS w (key, window_ends_at, count)
-  VALUES ($1, clock_timestamp() + $2::bigint * interval '1 millisecond', 1)
+  VALUES ($1,
+          date_trunc('milliseconds', clock_timestamp()) + $2::bigint * interval '1 millisecond',
+          1)
   ON CONFLICT (key) DO UPDATE SET
     count = CASE WHEN w.window_ends_at <= clock_timestamp() THEN 1 ELSE w.count + 1 END,
     window_ends_at = CASE WHEN w.window_ends_at <= clock_timestamp() THEN excluded.window_ends_at
@@ -23,7 +25,9 @@ const COUNT_HIT = `
 
 /**
  * A fixed window per key on PostgreSQL (`QUEUE_BACKEND=postgres`), the same rule as the Redis
- * store: one statement, one round trip per request. The table is UNLOGGED (see its
+ * store: one statement, one round trip per request. The window's end is truncated to the
+ * millisecond (the column's precision) rather than rounded, so the time left is never
+ * reported above the window. The table is UNLOGGED (see its
  * migration) and has no index but its key, so every hit is a HOT update that writes no WAL
  * and waits for no flush. One row per API key; a revoked key's row stays, a few bytes.
  */

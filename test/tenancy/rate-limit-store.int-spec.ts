@@ -71,6 +71,15 @@ describe.each(QUEUE_BACKENDS)('the rate-limit store on %s', (backend) => {
     expect(third.resetInMs).toBeLessThanOrEqual(60_000);
   });
 
+  it('never reports more time left than the window itself', async () => {
+    for (let i = 0; i < 20; i++) {
+      const hit = await first.hit(`window-${i}`, 200);
+      expect(hit.count).toBe(1);
+      expect(hit.resetInMs).toBeGreaterThan(0);
+      expect(hit.resetInMs).toBeLessThanOrEqual(200);
+    }
+  });
+
   it('loses no hit when replicas count one key at the same time', async () => {
     const hits = await Promise.all(
       Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? first : second).hit('busy', 60_000)),
