@@ -2,12 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { Provider } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { AppConfig } from './config/app-config.js';
+import { BackendModule } from './backend/backend.module.js';
 import { AppConfigModule } from './config/app-config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { MetricsModule } from './observability/metrics.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
-import { RedisModule } from './redis/redis.module.js';
 import { TenancyModule } from './tenancy/tenancy.module.js';
 import { SchedulingModule } from './scheduling/scheduling.module.js';
 
@@ -22,7 +22,7 @@ export class AppModule {
         MetricsModule.forRole('api'),
         ScheduleModule.forRoot(),
         DatabaseModule,
-        RedisModule,
+        BackendModule.forRoot(config),
         SchedulingModule,
         TenancyModule,
         JobsModule,

@@ -1,6 +1,8 @@
 /**
  * job-scheduler itself, as real processes: `dist/main.js` (API + scheduler, leader-elected)
- * and `dist/worker.js` workers, on the run's own database and Redis key prefix.
+ * and `dist/worker.js` workers, on the run's own database and, on the Redis backend, Redis
+ * key prefix. `queueBackend: 'postgres'` runs the same processes with `QUEUE_BACKEND=postgres`
+ * and no Redis variables at all (the `job-scheduler-postgres` column).
  *
  * Setup shortcuts, and why they are fair:
  * - Jobs for the fire ladder are made by creating one (inactive) template job through the
@@ -25,8 +27,14 @@ import { BENCH_ADMIN_API_KEY, freePort, jsonRequest } from '../lib/util.mjs';
 /** Never fires within a run (next: 1 January), so the jobs exist but stay quiet. */
 const QUIET_CRON = '0 0 0 1 1 *';
 
-export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {}) {
+export function jobSchedulerBackend({
+  workers = 2,
+  poolSize = 50,
+  queueBackend = 'redis',
+  env = {},
+} = {}) {
   const engineEnv = {
+    QUEUE_BACKEND: queueBackend,
     WORKER_POOL_SIZE: String(poolSize),
     // Every job of the benchmark calls one receiver: the per-destination cap (half the pool
     // by default) would measure the cap, not the engine. The cap's own behaviour is tested
@@ -42,25 +50,36 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
     ),
     generator: new SigningSecretGenerator(),
   };
+  const key = queueBackend === 'redis' ? 'job-scheduler' : `job-scheduler-${queueBackend}`;
+  /** Process names in logs and resource tables: js-fire-main, jspg-fire-worker-1, ... */
+  const tag = queueBackend === 'redis' ? 'js' : 'jspg';
+
+  function redisEnv(ctx, deployment) {
+    if (queueBackend !== 'redis') return {};
+    const { redis } = ctx.settings;
+    return {
+      REDIS_HOST: redis.host,
+      REDIS_PORT: String(redis.port),
+      ...(redis.password ? { REDIS_PASSWORD: redis.password } : {}),
+      REDIS_KEY_PREFIX: deployment.redisPrefix,
+    };
+  }
 
   function baseEnv(ctx, deployment) {
-    const { db, redis } = ctx.settings;
+    const { db } = ctx.settings;
     return {
       DB_HOST: db.host,
       DB_PORT: String(db.port),
       DB_USER: db.user,
       DB_PASSWORD: db.password,
       DB_NAME: ctx.database,
-      REDIS_HOST: redis.host,
-      REDIS_PORT: String(redis.port),
-      ...(redis.password ? { REDIS_PASSWORD: redis.password } : {}),
-      REDIS_KEY_PREFIX: deployment.redisPrefix,
+      ...redisEnv(ctx, deployment),
       SERVER_HOST: '127.0.0.1',
       LOG_LEVEL: 'log',
       LOG_FORMAT: 'text',
       ENVIRONMENT: 'benchmark',
       ADMIN_API_KEY: BENCH_ADMIN_API_KEY,
-      // Counted on every request (one Redis round trip), never reached: 10 M a minute.
+      // Counted on every request (one round trip to the backend's store), never reached.
       API_RATE_LIMIT: '10000000',
       // The bench receiver listens on 127.0.0.1, which the SSRF guard refuses by default.
       WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
@@ -70,7 +89,7 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
   }
 
   return {
-    key: 'job-scheduler',
+    key,
     usesPostgres: true,
     describe: () => ({
       processes: `1 × node dist/main.js (API + scheduler) + ${workers} × node dist/worker.js`,
@@ -86,13 +105,13 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
     async start(ctx, role) {
       const deployment = {
         role,
-        redisPrefix: `${ctx.prefix}-js`,
+        redisPrefix: `${ctx.prefix}-${key}`,
         processes: [],
         apiUrl: null,
       };
       const port = await freePort();
       const env = baseEnv(ctx, deployment);
-      const main = startChild(`js-${role}-main`, 'dist/main.js', {
+      const main = startChild(`${tag}-${role}-main`, 'dist/main.js', {
         cwd: ctx.root,
         env: { ...env, SERVER_PORT: String(port) },
         logDir: ctx.logDir,
@@ -102,7 +121,7 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
       // Started together: migrations run under an advisory lock, so replicas may boot at once.
       const workerCount = role === 'api' ? 0 : workers;
       const started = Array.from({ length: workerCount }, (_, i) =>
-        startChild(`js-${role}-worker-${i + 1}`, 'dist/worker.js', {
+        startChild(`${tag}-${role}-worker-${i + 1}`, 'dist/worker.js', {
           cwd: ctx.root,
           env,
           logDir: ctx.logDir,
@@ -223,7 +242,7 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
         `SELECT relname, n_tup_ins::float8 AS ins, n_tup_upd::float8 AS upd,
                 n_tup_hot_upd::float8 AS hot, n_tup_del::float8 AS del
          FROM pg_stat_user_tables
-         WHERE relname IN ('jobs', 'executions', 'execution_attempts')`,
+         WHERE relname IN ('jobs', 'executions', 'execution_attempts', 'execution_queue')`,
       );
       const { rows: db } = await ctx.pool.query(
         `SELECT xact_commit::float8 AS commits, xact_rollback::float8 AS rollbacks
@@ -251,7 +270,9 @@ export function jobSchedulerBackend({ workers = 2, poolSize = 50, env = {} } = {
       const workersFirst = deployment.processes.slice(1);
       await Promise.all(workersFirst.map((p) => p.stop(40_000)));
       await deployment.processes[0]?.stop(40_000);
-      await ctx.pool.query('TRUNCATE execution_attempts, executions, jobs');
+      await ctx.pool.query(
+        'TRUNCATE execution_attempts, executions, jobs, execution_queue, execution_queue_counters',
+      );
       await ctx.deleteRedisPrefix(deployment.redisPrefix);
     },
   };

@@ -7,7 +7,11 @@
 const WIDTH = 760;
 const HEIGHT = 440;
 const MARGIN = { left: 70, right: 200, top: 48, bottom: 56 };
-const COLORS = { 'job-scheduler': '#1f6fb4', bullmq: '#c8372d' };
+const COLORS = {
+  'job-scheduler': '#1f6fb4',
+  'job-scheduler-postgres': '#2e8b57',
+  bullmq: '#c8372d',
+};
 const PERCENTILES = [
   { key: 'p50', dash: '6 4', label: 'p50' },
   { key: 'p90', dash: '2 3', label: 'p90' },

@@ -46,7 +46,7 @@ function rssList(resources) {
 
 function shortName(name) {
   return name
-    .replace(/^js-[a-z]+-/, '')
+    .replace(/^js(pg)?-[a-z]+-/, '')
     .replace(/^bull-[a-z]+-/, '')
     .replace('postgres (bench db backends)', 'pg')
     .replace('postgres (all processes)', 'pg-all')
@@ -121,6 +121,8 @@ export function apiTable(apis) {
   const rows = apis.flatMap((api) => api.endpoints.map((e) => ({ backend: api.backend, ...e })));
   return table(
     [
+      // Two job-scheduler backends now run it: say whose rows these are.
+      { title: 'backend', value: (r) => r.backend, align: 'left' },
       { title: 'endpoint', value: (r) => r.endpoint, align: 'left' },
       { title: 'connections', value: (r) => r.connections },
       { title: 'req/s', value: (r) => r.requestsPerSecond },

@@ -7,6 +7,9 @@ import type { EncryptionKey } from './encryption-key.js';
 export type LogFormat = 'json' | 'text';
 export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 export type DbSslMode = 'disable' | 'require' | 'verify-full';
+/** Where the queue, the leader lease and the shared counters live (docs/architecture.md). */
+export type QueueBackend = 'redis' | 'postgres';
+export const QUEUE_BACKENDS: readonly QueueBackend[] = ['redis', 'postgres'];
 
 /** The one `ENVIRONMENT` value that may run without `SECRETS_ENCRYPTION_KEY` (a generated key). */
 export const DEVELOPMENT_ENVIRONMENT = 'development';
@@ -47,6 +50,12 @@ export abstract class AppConfig {
      */
     readonly embedded: boolean;
   };
+  abstract readonly backend: {
+    readonly queue: QueueBackend;
+    /** Why this backend, for the start-up log: the variable that decided it. */
+    readonly reason: string;
+  };
+  /** Read whatever the backend; only the `redis` backend connects to it. */
   abstract readonly redis: {
     readonly host: string;
     readonly port: number;

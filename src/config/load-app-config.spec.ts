@@ -46,6 +46,43 @@ describe('loadAppConfig', () => {
     expect(config.destinations).toMatchObject({ allowPrivateNetworks: false, allowedCidrs: [] });
   });
 
+  it('chooses the PostgreSQL backend when no Redis is named, and says why', () => {
+    expect(loadAppConfig({}).backend).toEqual({
+      queue: 'postgres',
+      reason: 'neither REDIS_HOST nor REDIS_URL set, QUEUE_BACKEND unset',
+    });
+    // The other Redis variables alone do not name a Redis: their defaults would apply.
+    expect(loadAppConfig({ REDIS_PORT: '6380', REDIS_HOST: ' ' }).backend.queue).toBe('postgres');
+  });
+
+  it('chooses Redis when REDIS_HOST or REDIS_URL is set', () => {
+    expect(loadAppConfig({ REDIS_HOST: 'cache' }).backend).toEqual({
+      queue: 'redis',
+      reason: 'REDIS_HOST set, QUEUE_BACKEND unset',
+    });
+    expect(loadAppConfig({ REDIS_URL: 'redis://cache:6379/0' }).backend).toEqual({
+      queue: 'redis',
+      reason: 'REDIS_URL set, QUEUE_BACKEND unset',
+    });
+  });
+
+  it('lets QUEUE_BACKEND decide either way', () => {
+    expect(loadAppConfig({ QUEUE_BACKEND: 'postgres', REDIS_HOST: 'cache' }).backend).toEqual({
+      queue: 'postgres',
+      reason: 'QUEUE_BACKEND=postgres',
+    });
+    expect(loadAppConfig({ QUEUE_BACKEND: 'Redis' }).backend).toEqual({
+      queue: 'redis',
+      reason: 'QUEUE_BACKEND=redis',
+    });
+  });
+
+  it('refuses a QUEUE_BACKEND it does not know', () => {
+    expect(() => loadAppConfig({ QUEUE_BACKEND: 'kafka' })).toThrow(
+      'QUEUE_BACKEND must be one of redis, postgres (got "kafka")',
+    );
+  });
+
   it('reads the SSRF guard settings, normalising the CIDRs', () => {
     const config = loadAppConfig({
       SECRETS_ENCRYPTION_KEY: KEY,
@@ -183,6 +220,7 @@ describe('loadAppConfig', () => {
         LOG_FORMAT: 'xml',
         DB_SSLMODE: 'sometimes',
         DATABASE_URL: 'not a url with secret',
+        QUEUE_BACKEND: 'memory',
       });
     expect(attempt).toThrow(InvalidConfigurationError);
     try {
@@ -195,11 +233,12 @@ describe('loadAppConfig', () => {
         'LOG_FORMAT',
         'DB_SSLMODE',
         'DATABASE_URL',
+        'QUEUE_BACKEND',
       ]) {
         expect(message).toContain(name);
       }
       expect(message).not.toContain('secret');
-      expect((error as InvalidConfigurationError).problems).toHaveLength(5);
+      expect((error as InvalidConfigurationError).problems).toHaveLength(6);
     }
   });
 

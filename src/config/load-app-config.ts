@@ -7,6 +7,8 @@ import {
   LogLevel,
 } from './app-config.js';
 import { EncryptionKey } from './encryption-key.js';
+import { QUEUE_BACKENDS } from './app-config.js';
+import type { QueueBackend } from './app-config.js';
 import { InvalidConfigurationError } from './invalid-configuration.error.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -122,6 +124,7 @@ export function loadAppConfig(env: Env, options: LoadOptions = {}): AppConfig {
           migrateOnBoot: reader.boolean('DB_MIGRATE_ON_BOOT', true),
           embedded: false,
         },
+    backend: chooseBackend(reader),
     redis: {
       host: redisUrl?.hostname || reader.string('REDIS_HOST', '127.0.0.1'),
       port: redisUrl?.port ? Number(redisUrl.port) : reader.integer('REDIS_PORT', 6379, 1, 65535),
@@ -193,6 +196,24 @@ export function loadAppConfig(env: Env, options: LoadOptions = {}): AppConfig {
   return config;
 }
 
+/**
+ * `QUEUE_BACKEND` when given; otherwise Redis if the environment names one (`REDIS_HOST` or
+ * `REDIS_URL`), else PostgreSQL. Naming a Redis is the signal: the defaults (127.0.0.1:6379)
+ * alone never select it, so a machine with only PostgreSQL works without configuration.
+ */
+function chooseBackend(reader: EnvReader): AppConfig['backend'] {
+  const explicit = reader.optionalOneOf<QueueBackend>('QUEUE_BACKEND', QUEUE_BACKENDS);
+  if (explicit !== undefined) return { queue: explicit, reason: `QUEUE_BACKEND=${explicit}` };
+  const named = ['REDIS_URL', 'REDIS_HOST'].filter((name) => reader.isSet(name));
+  if (named.length > 0) {
+    return { queue: 'redis', reason: `${named.join(' and ')} set, QUEUE_BACKEND unset` };
+  }
+  return {
+    queue: 'postgres',
+    reason: 'neither REDIS_HOST nor REDIS_URL set, QUEUE_BACKEND unset',
+  };
+}
+
 function sslModeFromUrl(url: URL | undefined): DbSslMode | undefined {
   const mode = url?.searchParams.get('sslmode');
   if (mode === 'disable' || mode === 'require' || mode === 'verify-full') return mode;
@@ -233,6 +254,11 @@ class EnvReader {
 
   optionalString(name: string): string | undefined {
     return this.raw(name);
+  }
+
+  /** Set to something other than blanks (an empty value means unset, as everywhere here). */
+  isSet(name: string): boolean {
+    return this.raw(name) !== undefined;
   }
 
   /** A secret of at least `minLength` characters; never echoed in a problem. */
@@ -286,6 +312,15 @@ class EnvReader {
     if ((allowed as readonly string[]).includes(resolved)) return resolved as T;
     this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
     return fallback;
+  }
+
+  /** Like `oneOf`, but undefined when unset (the caller decides the default). */
+  optionalOneOf<T extends string>(name: string, allowed: readonly T[]): T | undefined {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return undefined;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+    return undefined;
   }
 
   /**

@@ -1,17 +1,13 @@
 import { Module } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { Clock, SystemClock } from '../common/clock.js';
 import { AppConfig } from '../config/app-config.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { DestinationPolicy } from '../outbound/destination-policy.js';
 import { DestinationPolicyModule } from '../outbound/destination-policy.module.js';
-import { QueueModule } from '../queue/queue.module.js';
-import { REDIS } from '../redis/redis.module.js';
 import { AttemptDeferralService } from './attempt-deferral.service.js';
 import { SecretsModule } from '../secrets/secrets.module.js';
 import { AttemptRecorder } from './attempt-recorder.js';
 import { CircuitBreakerService } from './circuit-breaker.service.js';
-import { CircuitBreakerStore } from './circuit-breaker.store.js';
 import { DeliveryService } from './delivery.service.js';
 import { DestinationAdmissionService } from './destination-admission.service.js';
 import { DestinationLimiter } from './destination-limiter.js';
@@ -19,19 +15,20 @@ import { DestinationMetrics } from './destination.metrics.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { ExecutionMetrics } from './execution.metrics.js';
 import { OpenBreakerView } from './open-breaker-view.js';
-import { RedisCircuitBreakerStore } from './redis-circuit-breaker.store.js';
 import { WebhookClient } from './webhook-client.js';
 import { WebhookRequestFactory } from './webhook-request.factory.js';
 import { WebhookSigner } from './webhook-signer.js';
 import { WorkerIdentity } from './worker-identity.js';
-import { RedisTenantLimiterStore } from './redis-tenant-limiter.store.js';
 import { TenantAdmissionService } from './tenant-admission.service.js';
-import { TenantLimiterStore } from './tenant-limiter.store.js';
 import { WorkerLoopService } from './worker-loop.service.js';
 
-/** Claims due executions and sends the webhooks: runs inside `node dist/worker.js`. */
+/**
+ * The stores whose state all workers share (`CircuitBreakerStore`, `TenantLimiterStore`) come
+ * from the global `BackendModule`, Redis or PostgreSQL.
+ *
+ * Claims due executions and sends the webhooks: runs inside `node dist/worker.js`. */
 @Module({
-  imports: [DatabaseModule, QueueModule, DestinationPolicyModule, SecretsModule],
+  imports: [DatabaseModule, DestinationPolicyModule, SecretsModule],
   providers: [
     { provide: Clock, useClass: SystemClock },
     WorkerIdentity,
@@ -54,28 +51,12 @@ import { WorkerLoopService } from './worker-loop.service.js';
       useFactory: (config: AppConfig) => new DestinationLimiter(config.destinations.maxConcurrency),
     },
     {
-      provide: CircuitBreakerStore,
-      inject: [REDIS, AppConfig],
-      // The one place that picks the breakers' backend (a PostgreSQL store comes with it).
-      useFactory: (redis: Redis, config: AppConfig): CircuitBreakerStore =>
-        new RedisCircuitBreakerStore(redis, config.redis.keyPrefix, {
-          failureThreshold: config.destinations.breakerFailureThreshold,
-          cooldownMs: config.destinations.breakerCooldownMs,
-        }),
-    },
-    {
       provide: OpenBreakerView,
       inject: [AppConfig],
       // An open breaker's delayed attempts come back within two cooldowns (the wait, then
       // up to one cooldown of jitter), so a worker still calling it sees it again by then.
       useFactory: (config: AppConfig) =>
         new OpenBreakerView(2 * config.destinations.breakerCooldownMs),
-    },
-    {
-      provide: TenantLimiterStore,
-      inject: [REDIS, AppConfig],
-      useFactory: (redis: Redis, config: AppConfig): TenantLimiterStore =>
-        new RedisTenantLimiterStore(redis, config.redis.keyPrefix),
     },
     TenantAdmissionService,
     DestinationMetrics,

@@ -11,11 +11,6 @@ import type { ClaimedExecution } from './execution.repository.js';
 import { ExecutionRepository } from './execution.repository.js';
 import { WorkerIdentity } from './worker-identity.js';
 
-/**
- * When the queue holds nothing due, the worker sleeps until the earliest item is due, but
- * never longer than this: a manual trigger or a retry enqueued meanwhile waits at most this.
- */
-const IDLE_POLL_MS = 50;
 /** After an error talking to Redis or PostgreSQL, back off this long before claiming again. */
 const ERROR_BACKOFF_MS = 500;
 
@@ -100,8 +95,8 @@ export class WorkerLoopService implements OnApplicationBootstrap, OnApplicationS
           await this.start(ids);
           continue;
         }
-        const wait = nextDueInMs === null ? IDLE_POLL_MS : Math.min(nextDueInMs, IDLE_POLL_MS);
-        await abortableSleep(Math.max(wait, 1), signal);
+        // Until the earliest item is due, or sooner if the queue learns of earlier work.
+        await this.queue.waitForWork(nextDueInMs, signal);
       } catch (error) {
         this.logger.error(
           `Claim failed: ${error instanceof Error ? error.message : String(error)}`,

@@ -4,7 +4,6 @@ import { DatabaseModule } from '../database/database.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { DestinationPolicy } from '../outbound/destination-policy.js';
 import { DestinationPolicyModule } from '../outbound/destination-policy.module.js';
-import { QueueModule } from '../queue/queue.module.js';
 import { TenancyModule } from '../tenancy/tenancy.module.js';
 import { SecretsModule } from '../secrets/secrets.module.js';
 import { CronController } from './cron.controller.js';
@@ -28,7 +27,7 @@ import { JobsService } from './jobs.service.js';
 import { SigningSecretController } from './signing-secret.controller.js';
 
 @Module({
-  imports: [DatabaseModule, QueueModule, TenancyModule, DestinationPolicyModule, SecretsModule],
+  imports: [DatabaseModule, TenancyModule, DestinationPolicyModule, SecretsModule],
   controllers: [JobsController, SigningSecretController, CronController, ExecutionsController],
   providers: [
     { provide: Clock, useClass: SystemClock },

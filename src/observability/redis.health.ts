@@ -3,9 +3,12 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import type { HealthCheckAttempt } from '@nestjs/terminus';
 import { Redis } from 'ioredis';
 import { REDIS } from '../redis/redis.module.js';
+import type { BackendHealthCheck } from './backend-health.js';
 
 @Injectable()
-export class RedisHealthIndicator {
+export class RedisHealthIndicator implements BackendHealthCheck {
+  readonly key = 'redis';
+
   constructor(
     private readonly health: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,

@@ -69,4 +69,13 @@ export abstract class ExecutionQueue {
 
   /** The backend's clock, epoch ms: the one clock due-ness and leases are judged by. */
   abstract now(): Promise<number>;
+
+  /**
+   * Called by a claimer whose last claim found nothing: resolves when claiming again may find
+   * work, that is after `nextDueInMs` (the last claim's answer; null: nothing is queued), or
+   * earlier if an item enqueued, retried or released meanwhile is due sooner, or when
+   * `signal` aborts. How the backend learns of such items (polling, notifications) is its
+   * own business; it never rejects.
+   */
+  abstract waitForWork(nextDueInMs: number | null, signal: AbortSignal): Promise<void>;
 }

@@ -1,6 +1,14 @@
 import type { Redis } from 'ioredis';
+import { abortableSleep } from '../common/abortable-sleep.js';
 import { ExecutionQueue } from './execution-queue.js';
 import type { ClaimResult, CompletionOutcome, QueueItem, QueueStats } from './execution-queue.js';
+import {
+  requireDelay,
+  requireDueAt,
+  requireId,
+  requirePositiveInteger,
+  requireToken,
+} from './queue-arguments.js';
 import { QueueKeys } from './queue-keys.js';
 import { QueueScripts } from './queue-scripts.js';
 import { integerReply, integersReply, leaseHeld, stringsReply } from './script-replies.js';
@@ -20,6 +28,14 @@ export const PROMOTE_LIMIT = 1000;
  * 100,000-item set (same setup as above).
  */
 export const IDS_PER_CALL = 1000;
+
+/**
+ * Redis tells nobody when an item is added, so an idle claimer polls: it sleeps until the
+ * earliest item is due, but never longer than this, and an item enqueued, retried or
+ * released meanwhile waits at most this long. 20 claims a second per idle worker is cheap
+ * for Redis (one script call each).
+ */
+export const IDLE_POLL_MS = 50;
 
 /**
  * The execution queue on Redis. Structures (see `QueueKeys`): delayed, ready and processing
@@ -43,9 +59,7 @@ export class RedisExecutionQueue extends ExecutionQueue {
   async enqueue(items: readonly QueueItem[]): Promise<number> {
     for (const item of items) {
       requireId(item.id);
-      if (!Number.isSafeInteger(item.dueAt)) {
-        throw new RangeError(`dueAt of ${item.id} must be an integer epoch ms, got ${item.dueAt}`);
-      }
+      requireDueAt(item.id, item.dueAt);
     }
     const { delayed, ready, processing } = this.keys;
     let added = 0;
@@ -108,9 +122,7 @@ export class RedisExecutionQueue extends ExecutionQueue {
   async retry(id: string, token: string, delayMs: number): Promise<boolean> {
     requireId(id);
     requireToken(token);
-    if (!Number.isSafeInteger(delayMs) || delayMs < 0) {
-      throw new RangeError(`delayMs must be a non-negative integer, got ${delayMs}`);
-    }
+    requireDelay(delayMs);
     const { processing, leases, delayed, stats } = this.keys;
     const reply = await this.scripts.run(
       'retryItem',
@@ -194,6 +206,11 @@ export class RedisExecutionQueue extends ExecutionQueue {
     const [seconds, microseconds] = await this.redis.time();
     return Number(seconds) * 1000 + Math.floor(Number(microseconds) / 1000);
   }
+
+  async waitForWork(nextDueInMs: number | null, signal: AbortSignal): Promise<void> {
+    const wait = nextDueInMs === null ? IDLE_POLL_MS : Math.min(nextDueInMs, IDLE_POLL_MS);
+    await abortableSleep(Math.max(wait, 1), signal);
+  }
 }
 
 /** `readStats-5.lua`'s reply, whose length `integersReply` checked. */
@@ -202,23 +219,5 @@ type StatsReply = [number, number, number, number, number, number, number];
 function* chunks<T>(items: readonly T[]): Generator<readonly T[]> {
   for (let start = 0; start < items.length; start += IDS_PER_CALL) {
     yield items.slice(start, start + IDS_PER_CALL);
-  }
-}
-
-function requireId(id: string): void {
-  if (typeof id !== 'string' || id.length === 0) {
-    throw new RangeError('an item id must be a non-empty string');
-  }
-}
-
-function requireToken(token: string): void {
-  if (typeof token !== 'string' || token.length === 0) {
-    throw new RangeError('a lease token must be a non-empty string');
-  }
-}
-
-function requirePositiveInteger(name: string, value: number): void {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(`${name} must be a positive integer, got ${value}`);
   }
 }

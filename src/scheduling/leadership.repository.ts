@@ -5,8 +5,8 @@ import { FencedOutError } from './fenced-out.error.js';
 import { queryRows } from '../database/query-rows.js';
 
 /**
- * The fencing epoch in PostgreSQL. Redlock decides who *tries* to schedule; this row decides
- * whose writes count (brief, invariant 2).
+ * The fencing epoch in PostgreSQL. The leader lease decides who *tries* to schedule; this row
+ * decides whose writes count (brief, invariant 2).
  */
 @Injectable()
 export class LeadershipRepository {

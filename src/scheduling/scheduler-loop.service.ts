@@ -16,7 +16,8 @@ import { SchedulingMetrics } from './scheduling.metrics.js';
  * The leader's pass, every `SCHEDULER_POLL_INTERVAL`: materialise occurrences over the
  * look-ahead window, apply misfire policies, and hand executions due within
  * `SCHEDULER_HANDOFF_AHEAD_MS` to the queue. The queue holds each one until its due instant
- * (judged by Redis's clock), so fires are on the second rather than a poll interval late.
+ * (judged by the queue backend's clock), so fires are on the second rather than a poll
+ * interval late.
  */
 @Injectable()
 export class SchedulerLoopService implements OnApplicationBootstrap, OnApplicationShutdown {

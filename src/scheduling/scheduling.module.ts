@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '../database/database.module.js';
-import { QueueModule } from '../queue/queue.module.js';
 import { LeaderElectionService } from './leader-election.service.js';
 import { LeadershipRepository } from './leadership.repository.js';
 import { QueueHousekeepingService } from './queue-housekeeping.service.js';
@@ -10,9 +9,12 @@ import { ScheduleExpansionService } from './schedule-expansion.service.js';
 import { SchedulerLoopService } from './scheduler-loop.service.js';
 import { SchedulingMetrics } from './scheduling.metrics.js';
 
-/** The leader-elected scheduler: runs inside `node dist/main.js`. */
+/**
+ * The leader-elected scheduler: runs inside `node dist/main.js`. The queue and the leader
+ * lease come from the global `BackendModule`.
+ */
 @Module({
-  imports: [DatabaseModule, QueueModule],
+  imports: [DatabaseModule],
   providers: [
     LeadershipRepository,
     LeaderElectionService,

@@ -31,6 +31,17 @@ describe('GET /health', () => {
     expect(response.body.details).toHaveProperty('postgres.status', 'up');
   });
 
+  it('on the PostgreSQL backend, checks PostgreSQL only: no Redis is needed', async () => {
+    api = await startTestApp({
+      QUEUE_BACKEND: 'postgres',
+      REDIS_PORT: String(await freePort()) /* nothing listens there */,
+    });
+    const response = await api.request('GET', '/health');
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: 'ok', details: { postgres: { status: 'up' } } });
+    expect(Object.keys(response.body.details as object)).toEqual(['postgres']);
+  });
+
   it('is 503 naming PostgreSQL when the database refuses connections', async () => {
     api = await startTestApp();
     const name = api.config.database.name;

@@ -38,8 +38,10 @@ describe('circuit breaker: one destination down, one healthy', () => {
     await Promise.all([down.start(), healthy.start()]);
     redis = connectRedis();
     cluster = await EngineCluster.create({
-      WEBHOOK_BREAKER_FAILURES: String(FAILURES),
-      WEBHOOK_BREAKER_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS),
+      env: {
+        WEBHOOK_BREAKER_FAILURES: String(FAILURES),
+        WEBHOOK_BREAKER_COOLDOWN_SECONDS: String(COOLDOWN_SECONDS),
+      },
     });
     await cluster.startScheduler('scheduler');
     await Promise.all([cluster.startWorker('worker-a'), cluster.startWorker('worker-b')]);

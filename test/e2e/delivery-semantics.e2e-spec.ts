@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { EngineCluster } from '../support/engine-cluster.js';
+import { BACKENDS, EngineCluster } from '../support/engine-cluster.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 interface ExecutionRow {
@@ -9,7 +9,7 @@ interface ExecutionRow {
   error: string | null;
 }
 
-describe('retries, final failures and timeouts', () => {
+describe.each(BACKENDS)('%s backend: retries, final failures and timeouts', (backend) => {
   let cluster: EngineCluster;
   const receiver = new WebhookReceiver()
     .on('/flaky', (_request, nth) => (nth === 0 ? { status: 500 } : { status: 200 }))
@@ -21,7 +21,7 @@ describe('retries, final failures and timeouts', () => {
 
   beforeAll(async () => {
     await receiver.start();
-    cluster = await EngineCluster.create();
+    cluster = await EngineCluster.create({ backend });
     await cluster.startScheduler('scheduler');
     await cluster.startWorker('worker');
   });

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { EngineCluster } from '../support/engine-cluster.js';
+import { BACKENDS, EngineCluster } from '../support/engine-cluster.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
 /**
  * A changed, paused or deleted job stops producing stale occurrences. A second job firing
  * every second is the clock: "three more of its fires" means three seconds went by.
  */
-describe('changing, pausing and deleting a running job', () => {
+describe.each(BACKENDS)('%s backend: changing, pausing and deleting a running job', (backend) => {
   let cluster: EngineCluster;
   const receiver = new WebhookReceiver();
 
   beforeAll(async () => {
     await receiver.start();
-    cluster = await EngineCluster.create();
+    cluster = await EngineCluster.create({ backend });
     await cluster.startScheduler('scheduler');
     await cluster.startWorker('worker');
   });

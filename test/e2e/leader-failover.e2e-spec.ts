@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { EngineCluster } from '../support/engine-cluster.js';
+import { BACKENDS, EngineCluster } from '../support/engine-cluster.js';
 import type { NamedProcess } from '../support/engine-cluster.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { expectEverySecondOnce } from '../support/delivery-assertions.js';
 
 const LEADING = /Leading the scheduler with epoch (\d+)/;
 
-describe('kill -9 the leader mid-run', () => {
+describe.each(BACKENDS)('%s backend: kill -9 the leader mid-run', (backend) => {
   let cluster: EngineCluster;
   const receiver = new WebhookReceiver();
 
   beforeAll(async () => {
     await receiver.start();
-    cluster = await EngineCluster.create();
+    cluster = await EngineCluster.create({ backend });
   });
 
   afterAll(async () => {
@@ -52,6 +52,30 @@ describe('kill -9 the leader mid-run', () => {
       .filter((e): e is string => e !== undefined)
       .map(Number);
     expect(new Set(epochs).size).toBe(2);
-    console.log(`new leader after ${tookOverAfterMs} ms; ${deliveries.length} fires, none missed`);
+    console.log(
+      `${backend}: new leader after ${tookOverAfterMs} ms; ${deliveries.length} fires, none missed`,
+    );
+  });
+
+  it('a paused leader (SIGSTOP) is replaced once its lease runs out and, woken, is fenced out', async () => {
+    const leader = cluster.processes.find(
+      (p) => LEADING.test(p.output()) && p.child.exitCode === null && p.child.signalCode === null,
+    )!;
+    const standby = await cluster.startScheduler('scheduler-c');
+    leader.child.kill('SIGSTOP');
+    try {
+      await standby.waitForOutput(LEADING, 20_000);
+      const before = receiver.requests.length;
+      await receiver.waitFor((r) => r.length >= before + 3, 20_000, '3 fires under the new leader');
+    } finally {
+      leader.child.kill('SIGCONT');
+    }
+    await leader.waitForOutput(/Lost scheduler leadership/, 20_000);
+    const woken = receiver.requests.length;
+    await receiver.waitFor((r) => r.length >= woken + 3, 20_000, '3 fires after the old one woke');
+
+    const deliveries = receiver.forPath('/tick');
+    expectEverySecondOnce(deliveries);
+    expect(new Set(deliveries.map((d) => d.executionId)).size).toBe(deliveries.length);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EngineCluster } from '../support/engine-cluster.js';
+import { BACKENDS, EngineCluster } from '../support/engine-cluster.js';
 import { quoteIdentifier, withAdminClient } from '../support/postgres-admin.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -11,13 +11,13 @@ import { WebhookReceiver } from '../support/webhook-receiver.js';
  */
 const OUTAGE_MS = 3000;
 
-describe('PostgreSQL unavailable mid-run', () => {
+describe.each(BACKENDS)('%s backend: PostgreSQL unavailable mid-run', (backend) => {
   let cluster: EngineCluster;
   const receiver = new WebhookReceiver();
 
   beforeAll(async () => {
     await receiver.start();
-    cluster = await EngineCluster.create();
+    cluster = await EngineCluster.create({ backend });
     await cluster.startScheduler('scheduler');
     await cluster.startWorker('worker');
   });
@@ -75,7 +75,9 @@ describe('PostgreSQL unavailable mid-run', () => {
     // One execution per occurrence, whatever was redelivered.
     for (const ids of byInstant.values()) expect(ids.size).toBe(1);
     const redelivered = deliveries.length - instants.length;
-    console.log(`PostgreSQL outage: ${instants.length} occurrences, ${redelivered} redelivered`);
+    console.log(
+      `${backend}: PostgreSQL outage: ${instants.length} occurrences, ${redelivered} redelivered`,
+    );
 
     // And history ends up complete.
     const rows = await cluster.waitForRows<{ n: string }>(

@@ -5,6 +5,8 @@ import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { expectEverySecondOnce } from '../support/delivery-assertions.js';
 
 /**
+ * Redis-only: the PostgreSQL backend has no second store to lose.
+ *
  * The processes use a Redis database of their own (db 11) so that flushing it cannot disturb
  * other test files; to the service this is exactly a FLUSHALL.
  */
@@ -17,7 +19,7 @@ describe('Redis loses its data mid-run', () => {
 
   beforeAll(async () => {
     await receiver.start();
-    cluster = await EngineCluster.create({ REDIS_DB: String(REDIS_DB) });
+    cluster = await EngineCluster.create({ env: { REDIS_DB: String(REDIS_DB) } });
     redis = new Redis({
       host: cluster.env.REDIS_HOST,
       port: Number(cluster.env.REDIS_PORT),

@@ -42,7 +42,7 @@ describe('canary secrets: the receiver gets them, nothing else ever shows them',
   beforeAll(async () => {
     await receiver.start();
     receiver.on('/b', () => ({ status: 500 }));
-    cluster = await EngineCluster.create({ LOG_LEVEL: 'verbose' });
+    cluster = await EngineCluster.create({ env: { LOG_LEVEL: 'verbose' } });
     api = await cluster.startScheduler('api');
     worker = await cluster.startWorker('worker');
   });

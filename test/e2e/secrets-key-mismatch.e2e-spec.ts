@@ -14,7 +14,7 @@ describe('a worker that cannot decrypt a job', () => {
 
   beforeAll(async () => {
     await receiver.start();
-    cluster = await EngineCluster.create({ SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY });
+    cluster = await EngineCluster.create({ env: { SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY } });
     await cluster.startScheduler('api');
   });
 

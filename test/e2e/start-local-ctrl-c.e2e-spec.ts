@@ -21,7 +21,7 @@ describe('node scripts/start-local.mjs, stopped with one Ctrl-C', () => {
     await receiver.start();
     // The service's default grace (30 s), not the cluster's 2 s: the request is released
     // only after the worker says it is waiting for it, and must not be aborted before.
-    cluster = await EngineCluster.create({ WORKER_SHUTDOWN_GRACE_MS: '30000' });
+    cluster = await EngineCluster.create({ env: { WORKER_SHUTDOWN_GRACE_MS: '30000' } });
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
     launcher = startServiceProcess(

@@ -24,8 +24,10 @@ describe('per-destination concurrency cap: a stuck destination next to a healthy
   beforeAll(async () => {
     await Promise.all([stuck.start(), healthy.start()]);
     cluster = await EngineCluster.create({
-      WORKER_POOL_SIZE: String(POOL),
-      WEBHOOK_MAX_CONCURRENCY_PER_DESTINATION: String(CAP),
+      env: {
+        WORKER_POOL_SIZE: String(POOL),
+        WEBHOOK_MAX_CONCURRENCY_PER_DESTINATION: String(CAP),
+      },
     });
     await cluster.startScheduler('scheduler');
     await cluster.startWorker('worker');

@@ -67,7 +67,7 @@ describe('tenant execution caps, enforced across workers', () => {
 
   beforeAll(async () => {
     await Promise.all([slow.start(), fast.start()]);
-    cluster = await EngineCluster.create({ WORKER_POOL_SIZE: '10' });
+    cluster = await EngineCluster.create({ env: { WORKER_POOL_SIZE: '10' } });
     await cluster.startScheduler('scheduler');
     await cluster.startWorker('worker-1');
     await cluster.startWorker('worker-2');

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { EngineCluster } from '../support/engine-cluster.js';
+import { BACKENDS, EngineCluster } from '../support/engine-cluster.js';
 import { WebhookReceiver } from '../support/webhook-receiver.js';
 
-describe('SIGTERM to a worker', () => {
+describe.each(BACKENDS)('%s backend: SIGTERM to a worker', (backend) => {
   let cluster: EngineCluster;
   const receiver = new WebhookReceiver().on('/stuck', (_request, nth) =>
     nth === 0 ? 'hold' : { status: 200 },
@@ -11,7 +11,7 @@ describe('SIGTERM to a worker', () => {
   beforeAll(async () => {
     await receiver.start();
     // Grace 2 s: the receiver holds /stuck open for longer than that.
-    cluster = await EngineCluster.create({ WORKER_SHUTDOWN_GRACE_MS: '2000' });
+    cluster = await EngineCluster.create({ backend, env: { WORKER_SHUTDOWN_GRACE_MS: '2000' } });
     await cluster.startScheduler('scheduler');
   });
 

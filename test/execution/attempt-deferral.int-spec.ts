@@ -8,8 +8,8 @@ import { ExecutionRepository } from '../../src/execution/execution.repository.js
 import type { ClaimedExecution } from '../../src/execution/execution.repository.js';
 import { OpenBreakerView } from '../../src/execution/open-breaker-view.js';
 import { WorkerIdentity } from '../../src/execution/worker-identity.js';
-import { createTestQueue } from '../queue/queue-test-support.js';
-import type { TestQueue } from '../queue/queue-test-support.js';
+import { createRedisTestQueue } from '../queue/queue-test-support.js';
+import type { RedisTestQueue } from '../queue/queue-test-support.js';
 import { createTestDatabase, openDataSource } from '../support/test-database.js';
 import { DEFAULT_TENANT_ID } from '../../src/database/entities/tenant.entity.js';
 
@@ -30,7 +30,7 @@ describe('deferring a claimed attempt that was never sent', () => {
   let dataSource: DataSource;
   let drop: () => Promise<void>;
   let repository: ExecutionRepository;
-  let test: TestQueue;
+  let test: RedisTestQueue;
   let registry: Registry;
   let deferral: AttemptDeferralService;
   const identity = new WorkerIdentity();
@@ -40,7 +40,7 @@ describe('deferring a claimed attempt that was never sent', () => {
     drop = created.drop;
     dataSource = await openDataSource(created.database);
     repository = new ExecutionRepository(dataSource);
-    test = createTestQueue();
+    test = createRedisTestQueue();
     registry = new Registry();
     deferral = new AttemptDeferralService(
       identity,

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { RedisExecutionQueue } from '../../src/queue/redis-execution-queue.js';
-import { createTestQueue } from './queue-test-support.js';
+import type { ExecutionQueue } from '../../src/queue/execution-queue.js';
+import { BACKENDS, createTestQueue } from './queue-test-support.js';
 import type { TestQueue } from './queue-test-support.js';
 
 const ITEMS = 500;
 const CLAIMERS = 8;
 
 /** Many workers on their own connections, like separate processes, racing for one queue. */
-describe('execution queue: concurrent claimers', () => {
+describe.each(BACKENDS)('execution queue on %s: concurrent claimers', (backend) => {
   let test: TestQueue;
-  let peers: RedisExecutionQueue[];
-  beforeAll(() => {
-    test = createTestQueue();
-    peers = Array.from({ length: CLAIMERS }, () => test.peer());
+  let peers: ExecutionQueue[];
+  beforeAll(async () => {
+    test = await createTestQueue(backend);
+    peers = await Promise.all(Array.from({ length: CLAIMERS }, () => test.peer()));
   });
   afterAll(async () => {
     await test.close();

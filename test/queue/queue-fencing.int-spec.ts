@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestQueue, waitFor } from './queue-test-support.js';
+import { BACKENDS, createTestQueue, waitFor } from './queue-test-support.js';
 import type { TestQueue } from './queue-test-support.js';
 
 /** Every transition on a leased item is fenced by the token that claimed it. */
-describe('execution queue: lease fencing', () => {
+describe.each(BACKENDS)('execution queue on %s: lease fencing', (backend) => {
   let test: TestQueue;
-  beforeAll(() => {
-    test = createTestQueue();
+  beforeAll(async () => {
+    test = await createTestQueue(backend);
   });
   afterAll(async () => {
     await test.close();
@@ -18,9 +18,10 @@ describe('execution queue: lease fencing', () => {
   }
 
   it('ignores complete, retry, dead-letter, extend and release under a wrong token', async () => {
-    const { queue, redis, keys } = test;
+    const { queue, inspect } = test;
     await claimOne('wrong-token', 'holder');
-    const deadline = await redis.zscore(keys.processing, 'wrong-token');
+    const lease = await inspect.lease('wrong-token');
+    expect(lease).toMatchObject({ token: 'holder' });
     const before = await queue.stats();
 
     expect(await queue.complete('wrong-token', 'intruder', 'completed')).toBe(false);
@@ -31,8 +32,7 @@ describe('execution queue: lease fencing', () => {
     expect(await queue.release(['wrong-token'], 'intruder')).toBe(0);
 
     expect(await queue.stats()).toEqual(before);
-    expect(await redis.hget(keys.leases, 'wrong-token')).toBe('holder');
-    expect(await redis.zscore(keys.processing, 'wrong-token')).toBe(deadline);
+    expect(await inspect.lease('wrong-token')).toEqual(lease);
     expect(await queue.complete('wrong-token', 'holder', 'completed')).toBe(true);
   });
 

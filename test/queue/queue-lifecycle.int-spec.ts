@@ -1,26 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PROMOTE_LIMIT } from '../../src/queue/redis-execution-queue.js';
-import { createTestQueue, waitFor, waitForRedisTime } from './queue-test-support.js';
-import type { TestQueue } from './queue-test-support.js';
+import {
+  BACKENDS,
+  createRedisTestQueue,
+  createTestQueue,
+  waitFor,
+  waitForBackendTime,
+} from './queue-test-support.js';
+import type { RedisTestQueue, TestQueue } from './queue-test-support.js';
 
-/** Each test uses its own queue (prefix): claims in one must not see another's items. */
-describe('execution queue: enqueue and claim', () => {
+/**
+ * Each test uses its own queue (a Redis prefix, a PostgreSQL database): claims in one must
+ * not see another's items.
+ */
+describe.each(BACKENDS)('execution queue on %s: enqueue and claim', (backend) => {
   const opened: TestQueue[] = [];
-  const fresh = (): TestQueue => {
-    const test = createTestQueue();
+  const fresh = async (): Promise<TestQueue> => {
+    const test = await createTestQueue(backend);
     opened.push(test);
     return test;
   };
   let anchor: TestQueue;
-  beforeAll(() => {
-    anchor = fresh();
+  beforeAll(async () => {
+    anchor = await fresh();
   });
   afterAll(async () => {
     await Promise.all(opened.map((test) => test.close()));
   });
 
   it('adds an id once, however often and however batched it is enqueued', async () => {
-    const { queue } = fresh();
+    const { queue } = await fresh();
     const now = await queue.now();
     expect(await queue.enqueue([{ id: 'a', dueAt: now }])).toBe(1);
     expect(await queue.enqueue([{ id: 'a', dueAt: now }])).toBe(0);
@@ -35,7 +44,7 @@ describe('execution queue: enqueue and claim', () => {
   });
 
   it('does not add an id a worker holds, nor hand it out twice', async () => {
-    const { queue } = fresh();
+    const { queue } = await fresh();
     const now = await queue.now();
     await queue.enqueue([{ id: 'held', dueAt: now }]);
     expect((await queue.claim(10, 60_000, 'worker-1')).ids).toEqual(['held']);
@@ -44,8 +53,8 @@ describe('execution queue: enqueue and claim', () => {
     expect(await queue.claim(10, 60_000, 'worker-2')).toEqual({ ids: [], nextDueInMs: null });
   });
 
-  it('judges due-ness by Redis time: a future item waits, and claim says how long', async () => {
-    const { queue } = fresh();
+  it("judges due-ness by the backend's clock: a future item waits, and claim says how long", async () => {
+    const { queue } = await fresh();
     const now = await queue.now();
     await queue.enqueue([{ id: 'later', dueAt: now + 60_000 }]);
 
@@ -55,8 +64,8 @@ describe('execution queue: enqueue and claim', () => {
     expect(early.nextDueInMs).toBeLessThanOrEqual(60_000);
   });
 
-  it('hands out a delayed item once Redis time reaches its due time, not before', async () => {
-    const { queue } = fresh();
+  it("hands out a delayed item once the backend's clock reaches its due time, not before", async () => {
+    const { queue } = await fresh();
     const dueAt = (await queue.now()) + 200;
     await queue.enqueue([{ id: 'soon', dueAt }]);
 
@@ -69,7 +78,7 @@ describe('execution queue: enqueue and claim', () => {
   });
 
   it('serves the earliest due item first', async () => {
-    const { queue } = fresh();
+    const { queue } = await fresh();
     const now = await queue.now();
     await queue.enqueue([
       { id: 'due-1s-ago', dueAt: now - 1_000 },
@@ -82,7 +91,7 @@ describe('execution queue: enqueue and claim', () => {
   });
 
   it('leases at most `count` items per claim', async () => {
-    const { queue } = fresh();
+    const { queue } = await fresh();
     const now = await queue.now();
     await queue.enqueue(['1', '2', '3', '4', '5'].map((id) => ({ id, dueAt: now })));
 
@@ -93,32 +102,8 @@ describe('execution queue: enqueue and claim', () => {
     expect(await queue.stats()).toMatchObject({ ready: 0, delayed: 0, processing: 5 });
   });
 
-  it(`promotes at most ${PROMOTE_LIMIT} due items per claim and says more are due`, async () => {
-    const { queue } = fresh();
-    const dueAt = (await queue.now()) + 300;
-    const extra = 5;
-    await queue.enqueue(
-      Array.from({ length: PROMOTE_LIMIT + extra }, (_, i) => ({ id: `item-${i}`, dueAt })),
-    );
-    expect(await queue.stats()).toMatchObject({ delayed: PROMOTE_LIMIT + extra, ready: 0 });
-    await waitForRedisTime(queue, dueAt);
-
-    expect(await queue.claim(1, 60_000, 'worker')).toEqual({
-      ids: [expect.any(String)],
-      nextDueInMs: 0,
-    });
-    expect(await queue.stats()).toMatchObject({
-      delayed: extra,
-      ready: PROMOTE_LIMIT - 1,
-      processing: 1,
-    });
-
-    expect((await queue.claim(10, 60_000, 'worker')).nextDueInMs).toBeNull();
-    expect(await queue.stats()).toMatchObject({ delayed: 0, ready: PROMOTE_LIMIT + extra - 11 });
-  });
-
   it('removes ids from delayed and ready but leaves a held item to its holder', async () => {
-    const { queue } = fresh();
+    const { queue } = await fresh();
     const now = await queue.now();
     await queue.enqueue([
       { id: 'held', dueAt: now },
@@ -152,11 +137,46 @@ describe('execution queue: enqueue and claim', () => {
     await expect(queue.requeueExpiredLeases(0)).rejects.toThrow(RangeError);
   });
 
-  it('reads the time from Redis', async () => {
-    const { queue, redis } = anchor;
-    const [seconds] = await redis.time();
+  it("reads the time from the backend's clock", async () => {
+    const { queue, inspect } = anchor;
+    const seconds = Math.floor((await inspect.clock()) / 1000);
     const now = await queue.now();
-    expect(Math.floor(now / 1000) - Number(seconds)).toBeGreaterThanOrEqual(0);
-    expect(Math.floor(now / 1000) - Number(seconds)).toBeLessThanOrEqual(1);
+    expect(Math.floor(now / 1000) - seconds).toBeGreaterThanOrEqual(0);
+    expect(Math.floor(now / 1000) - seconds).toBeLessThanOrEqual(1);
+  });
+});
+
+/** Redis moves due items from delayed to ready inside the claim, a bounded number at a time. */
+describe('execution queue on redis: promotion', () => {
+  let test: RedisTestQueue;
+  beforeAll(() => {
+    test = createRedisTestQueue();
+  });
+  afterAll(async () => {
+    await test.close();
+  });
+
+  it(`promotes at most ${PROMOTE_LIMIT} due items per claim and says more are due`, async () => {
+    const { queue } = test;
+    const dueAt = (await queue.now()) + 300;
+    const extra = 5;
+    await queue.enqueue(
+      Array.from({ length: PROMOTE_LIMIT + extra }, (_, i) => ({ id: `item-${i}`, dueAt })),
+    );
+    expect(await queue.stats()).toMatchObject({ delayed: PROMOTE_LIMIT + extra, ready: 0 });
+    await waitForBackendTime(queue, dueAt);
+
+    expect(await queue.claim(1, 60_000, 'worker')).toEqual({
+      ids: [expect.any(String)],
+      nextDueInMs: 0,
+    });
+    expect(await queue.stats()).toMatchObject({
+      delayed: extra,
+      ready: PROMOTE_LIMIT - 1,
+      processing: 1,
+    });
+
+    expect((await queue.claim(10, 60_000, 'worker')).nextDueInMs).toBeNull();
+    expect(await queue.stats()).toMatchObject({ delayed: 0, ready: PROMOTE_LIMIT + extra - 11 });
   });
 });

@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestQueue } from './queue-test-support.js';
-import type { TestQueue } from './queue-test-support.js';
+import { BACKENDS, createRedisTestQueue, createTestQueue } from './queue-test-support.js';
+import type { RedisTestQueue, TestQueue } from './queue-test-support.js';
 
 /**
- * Redis is the fast path, PostgreSQL the truth: when Redis loses the queue's data, `missing`
- * tells the leader which ids to enqueue again. Loss is simulated by deleting every key of
- * this queue, which is what a FLUSHALL or an empty restart does to it, without disturbing
- * other test files that share the Redis server.
+ * PostgreSQL is the truth: `missing` tells the leader which executions the queue does not
+ * have (Redis lost its data, or a leader died between marking rows QUEUED and enqueueing
+ * them), so it can enqueue them again.
  */
-describe('execution queue: rebuild after Redis lost its data', () => {
+describe.each(BACKENDS)('execution queue on %s: what is missing', (backend) => {
   let test: TestQueue;
-  beforeAll(() => {
-    test = createTestQueue();
+  beforeAll(async () => {
+    test = await createTestQueue(backend);
   });
   afterAll(async () => {
     await test.close();
@@ -33,23 +32,7 @@ describe('execution queue: rebuild after Redis lost its data', () => {
     ]);
   });
 
-  it('after the loss reports every id, and enqueueing them restores a working queue', async () => {
-    const { queue, redis, keys } = test;
-    const ids = ['processing', 'ready', 'delayed', 'never-enqueued'];
-    await redis.del(...keys.all());
-
-    expect(await queue.missing(ids)).toEqual(ids);
-    // The lease went with the data: the worker that held it can no longer ack.
-    expect(await queue.complete('processing', 'worker', 'completed')).toBe(false);
-
-    const now = await queue.now();
-    expect(await queue.enqueue(ids.map((id) => ({ id, dueAt: now })))).toBe(ids.length);
-    expect(await queue.missing(ids)).toEqual([]);
-    const claimed = await queue.claim(10, 60_000, 'new-worker');
-    expect([...claimed.ids].sort()).toEqual([...ids].sort());
-  });
-
-  it('handles id lists longer than one script call takes', async () => {
+  it('handles long id lists (longer than one Redis script call takes)', async () => {
     const { queue } = test;
     const now = await queue.now();
     const ids = Array.from({ length: 2_500 }, (_, i) => `bulk-${i}`);
@@ -60,5 +43,42 @@ describe('execution queue: rebuild after Redis lost its data', () => {
     expect(missing).toEqual(ids.filter((_, i) => i % 2 === 1));
     expect(await queue.remove(ids)).toBe(1_250);
     expect(await queue.missing(present)).toEqual(present);
+  });
+});
+
+/**
+ * Redis is the fast path and may lose the queue's data. Loss is simulated by deleting every
+ * key of this queue, which is what a FLUSHALL or an empty restart does to it, without
+ * disturbing other test files that share the Redis server.
+ */
+describe('execution queue on redis: rebuild after Redis lost its data', () => {
+  let test: RedisTestQueue;
+  beforeAll(() => {
+    test = createRedisTestQueue();
+  });
+  afterAll(async () => {
+    await test.close();
+  });
+
+  it('after the loss reports every id, and enqueueing them restores a working queue', async () => {
+    const { queue, redis, keys } = test;
+    const ids = ['processing', 'ready', 'delayed', 'never-enqueued'];
+    const now = await queue.now();
+    await queue.enqueue([
+      { id: 'processing', dueAt: now - 1 },
+      { id: 'ready', dueAt: now },
+      { id: 'delayed', dueAt: now + 60_000 },
+    ]);
+    expect((await queue.claim(1, 60_000, 'worker')).ids).toEqual(['processing']);
+    await redis.del(...keys.all());
+
+    expect(await queue.missing(ids)).toEqual(ids);
+    // The lease went with the data: the worker that held it can no longer ack.
+    expect(await queue.complete('processing', 'worker', 'completed')).toBe(false);
+
+    expect(await queue.enqueue(ids.map((id) => ({ id, dueAt: now })))).toBe(ids.length);
+    expect(await queue.missing(ids)).toEqual([]);
+    const claimed = await queue.claim(10, 60_000, 'new-worker');
+    expect([...claimed.ids].sort()).toEqual([...ids].sort());
   });
 });

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestQueue, waitFor } from './queue-test-support.js';
+import { BACKENDS, createTestQueue, waitFor } from './queue-test-support.js';
 import type { TestQueue } from './queue-test-support.js';
 
-/** Retries wait in delayed by Redis time; outcomes are counted; dead letters stay out. */
-describe('execution queue: retry, dead-letter and counters', () => {
+/** Retries wait in delayed by the backend's clock; outcomes are counted; dead letters stay out. */
+describe.each(BACKENDS)('execution queue on %s: retry, dead-letter and counters', (backend) => {
   const opened: TestQueue[] = [];
-  const fresh = (): TestQueue => {
-    const test = createTestQueue();
+  const fresh = async (): Promise<TestQueue> => {
+    const test = await createTestQueue(backend);
     opened.push(test);
     return test;
   };
@@ -15,8 +15,8 @@ describe('execution queue: retry, dead-letter and counters', () => {
   });
 
   let test: TestQueue;
-  beforeAll(() => {
-    test = fresh();
+  beforeAll(async () => {
+    test = await fresh();
   });
 
   async function claimOne(queue: TestQueue['queue'], id: string, token: string): Promise<void> {
@@ -24,18 +24,18 @@ describe('execution queue: retry, dead-letter and counters', () => {
     expect((await queue.claim(1, 60_000, token)).ids).toEqual([id]);
   }
 
-  it('moves a retried item to delayed, due its delay after Redis now', async () => {
-    const { queue, redis, keys } = fresh();
+  it("moves a retried item to delayed, due its delay after the backend's now", async () => {
+    const { queue, inspect } = await fresh();
     await claimOne(queue, 'retried', 'worker');
 
     const before = await queue.now();
     expect(await queue.retry('retried', 'worker', 60_000)).toBe(true);
     const after = await queue.now();
 
-    const due = Number(await redis.zscore(keys.delayed, 'retried'));
+    const due = await inspect.dueAt('retried');
     expect(due).toBeGreaterThanOrEqual(before + 60_000);
     expect(due).toBeLessThanOrEqual(after + 60_000);
-    expect(await redis.hget(keys.leases, 'retried')).toBeNull();
+    expect(await inspect.lease('retried')).toBeNull();
     expect(await queue.complete('retried', 'worker', 'completed')).toBe(false);
 
     const claim = await queue.claim(1, 60_000, 'worker');
@@ -44,7 +44,7 @@ describe('execution queue: retry, dead-letter and counters', () => {
   });
 
   it('hands a retried item out again once its delay has passed', async () => {
-    const { queue } = fresh();
+    const { queue } = await fresh();
     await claimOne(queue, 'retry-soon', 'first');
     const retriedAt = await queue.now();
     expect(await queue.retry('retry-soon', 'first', 150)).toBe(true);
@@ -58,20 +58,31 @@ describe('execution queue: retry, dead-letter and counters', () => {
   });
 
   it('dead-letters an item: out of every live structure, never handed out again', async () => {
-    const { queue, redis, keys } = test;
+    const { queue, inspect } = test;
     await claimOne(queue, 'poison', 'worker');
     const before = await queue.now();
 
     expect(await queue.deadLetter('poison', 'worker')).toBe(true);
     expect(await queue.deadLetter('poison', 'worker')).toBe(false);
-    expect(Number(await redis.zscore(keys.dead, 'poison'))).toBeGreaterThanOrEqual(before);
-    expect(await redis.hget(keys.leases, 'poison')).toBeNull();
+    expect(await inspect.deadLetteredAt('poison')).toBeGreaterThanOrEqual(before);
+    expect(await inspect.lease('poison')).toBeNull();
     expect(await queue.claim(10, 60_000, 'worker')).toEqual({ ids: [], nextDueInMs: null });
     expect(await queue.stats()).toMatchObject({ deadLettered: 1, processing: 0, ready: 0 });
   });
 
+  it('hands a dead-lettered item out again once it is enqueued again (a replay)', async () => {
+    const { queue } = await fresh();
+    await claimOne(queue, 'replayed', 'worker');
+    expect(await queue.deadLetter('replayed', 'worker')).toBe(true);
+    expect(await queue.missing(['replayed'])).toEqual(['replayed']);
+
+    expect(await queue.enqueue([{ id: 'replayed', dueAt: await queue.now() }])).toBe(1);
+    expect(await queue.missing(['replayed'])).toEqual([]);
+    expect((await queue.claim(1, 60_000, 'worker')).ids).toEqual(['replayed']);
+  });
+
   it('counts every structure and outcome', async () => {
-    const { queue } = fresh();
+    const { queue } = await fresh();
     expect(await queue.stats()).toEqual({
       ready: 0,
       delayed: 0,

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { RedisExecutionQueue } from '../../src/queue/redis-execution-queue.js';
 import { QUEUE_SCRIPTS, scriptFileUrl } from '../../src/queue/queue-scripts.js';
 import type { QueueScriptName } from '../../src/queue/queue-scripts.js';
-import { createTestQueue } from './queue-test-support.js';
-import type { TestQueue } from './queue-test-support.js';
+import { createRedisTestQueue } from './queue-test-support.js';
+import type { RedisTestQueue } from './queue-test-support.js';
 
 function sha1(name: QueueScriptName): string {
   return createHash('sha1')
@@ -18,9 +18,9 @@ function sha1(name: QueueScriptName): string {
  * queue must keep working: ioredis sends EVALSHA and, on NOSCRIPT, EVAL with the source.
  */
 describe('execution queue: Redis script cache', () => {
-  let test: TestQueue;
+  let test: RedisTestQueue;
   beforeAll(() => {
-    test = createTestQueue();
+    test = createRedisTestQueue();
   });
   afterAll(async () => {
     await test.close();

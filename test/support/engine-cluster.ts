@@ -1,4 +1,7 @@
 import pg from 'pg';
+import { QUEUE_BACKENDS } from '../../src/config/app-config.js';
+import type { QueueBackend } from '../../src/config/app-config.js';
+import { CanaryListener } from './canary-listener.js';
 import { adminDatabaseConfig } from './postgres-admin.js';
 import { freePort, startServiceProcess } from './service-process.js';
 import type { ServiceProcess } from './service-process.js';
@@ -12,18 +15,34 @@ export interface NamedProcess extends ServiceProcess {
   port?: number;
 }
 
+/** The engine's end-to-end behaviour suite runs once per backend (`describe.each`). */
+export const BACKENDS: readonly QueueBackend[] = QUEUE_BACKENDS;
+
+export interface ClusterOptions {
+  /** Default redis. Only configuration differs between the two. */
+  backend?: QueueBackend;
+  /** Added to (or overriding) every process's environment. */
+  env?: Record<string, string>;
+}
+
 /**
- * Real `dist/main.js` (API + scheduler) and `dist/worker.js` processes on a database and a
- * Redis key prefix of their own. Timings are shortened so failover and lease expiry happen
- * within a test: lock TTL 2 s, worker lease 3 s, scheduler pass every 100 ms. The SSRF
- * guard's opt-out is on (loopback receivers).
+ * Real `dist/main.js` (API + scheduler) and `dist/worker.js` processes on a database (and,
+ * on the Redis backend, a Redis key prefix) of their own. Timings are shortened so failover
+ * and lease expiry happen within a test: lock TTL 2 s, worker lease 3 s, scheduler pass every
+ * 100 ms. The SSRF guard's opt-out is on (loopback receivers).
+ *
+ * On the PostgreSQL backend the processes get no `REDIS_HOST` and no `QUEUE_BACKEND`: they
+ * pick PostgreSQL by default, as a machine without Redis would. `REDIS_PORT` points at a
+ * listener that counts connections, and `close` fails if any process opened one.
  */
 export class EngineCluster {
   readonly processes: NamedProcess[] = [];
   readonly db: pg.Pool;
   private constructor(
+    readonly backend: QueueBackend,
     readonly env: Record<string, string>,
     private readonly dropDatabase: () => Promise<void>,
+    private readonly redisStandIn: CanaryListener | null,
   ) {
     this.db = new pg.Pool({
       host: env.DB_HOST,
@@ -37,10 +56,21 @@ export class EngineCluster {
     this.db.on('error', () => undefined);
   }
 
-  static async create(env: Record<string, string> = {}): Promise<EngineCluster> {
+  static async create(options: ClusterOptions = {}): Promise<EngineCluster> {
+    const backend = options.backend ?? 'redis';
     const { database, drop } = await createTestDatabase();
     const admin = adminDatabaseConfig();
+    const redisStandIn = backend === 'postgres' ? await CanaryListener.start() : null;
+    const redis: Record<string, string> =
+      redisStandIn === null
+        ? {
+            REDIS_HOST: process.env.REDIS_HOST ?? '127.0.0.1',
+            REDIS_PORT: process.env.REDIS_PORT ?? '6379',
+            REDIS_KEY_PREFIX: uniqueName('jobsched-e2e'),
+          }
+        : { REDIS_PORT: String(redisStandIn.port) };
     return new EngineCluster(
+      backend,
       {
         DB_HOST: admin.host,
         DB_PORT: String(admin.port),
@@ -48,9 +78,7 @@ export class EngineCluster {
         DB_PASSWORD: admin.password,
         DB_NAME: database.name,
         DB_MIGRATE_ON_BOOT: 'false',
-        REDIS_HOST: process.env.REDIS_HOST ?? '127.0.0.1',
-        REDIS_PORT: process.env.REDIS_PORT ?? '6379',
-        REDIS_KEY_PREFIX: uniqueName('jobsched-e2e'),
+        ...redis,
         SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
         SERVER_HOST: '127.0.0.1',
         SCHEDULER_POLL_INTERVAL: '100',
@@ -63,9 +91,10 @@ export class EngineCluster {
         // Receivers are on 127.0.0.1, which the SSRF guard refuses by default. A process can
         // override it (the guard's own end-to-end test starts its worker with 'false').
         WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-        ...env,
+        ...options.env,
       },
       drop,
+      redisStandIn,
     );
   }
 
@@ -79,6 +108,7 @@ export class EngineCluster {
     const process: NamedProcess = Object.assign(child, { name, port });
     this.processes.push(process);
     await child.waitForOutput(/Listening on http/);
+    this.expectBackend(process);
     return process;
   }
 
@@ -87,7 +117,16 @@ export class EngineCluster {
     const process: NamedProcess = Object.assign(child, { name });
     this.processes.push(process);
     await child.waitForOutput(/Worker ready/);
+    this.expectBackend(process);
     return process;
+  }
+
+  /** Each process logs its backend at start-up; a test must never run on the other one. */
+  private expectBackend(process: NamedProcess): void {
+    const match = /Queue backend: (\w+)/.exec(process.output());
+    if (match?.[1] !== this.backend) {
+      throw new Error(`${process.name} runs on ${match?.[1] ?? 'no backend'}, not ${this.backend}`);
+    }
   }
 
   /** A request to the API of the first scheduler process still running. */
@@ -130,5 +169,12 @@ export class EngineCluster {
     await Promise.all(this.processes.map((p) => p.stop('SIGKILL')));
     await this.db.end();
     await this.dropDatabase();
+    if (this.redisStandIn !== null) {
+      const opened = this.redisStandIn.connections;
+      await this.redisStandIn.close();
+      if (opened > 0) {
+        throw new Error(`on the postgres backend, processes opened ${opened} Redis connection(s)`);
+      }
+    }
   }
 }

@@ -42,12 +42,20 @@ export interface TestResponse {
 
 /**
  * The real HTTP app on a loopback port, on a database and Redis key prefix of its own.
- * `env` adds or overrides environment variables (validated like in production).
+ * `env` adds or overrides environment variables (validated like in production); the backend
+ * is Redis unless it sets `QUEUE_BACKEND`, whatever the machine's environment names.
+ * `sharedWith`: a second replica on the first one's database (it drops it, not this one).
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const { database, drop } = await createTestDatabase();
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { sharedWith?: TestApp } = {},
+): Promise<TestApp> {
+  const { database, drop } = options.sharedWith
+    ? { database: options.sharedWith.config.database, drop: () => Promise.resolve() }
+    : await createTestDatabase();
   const base = loadAppConfig({
     ...process.env,
+    QUEUE_BACKEND: 'redis',
     SERVER_HOST: '127.0.0.1',
     SERVER_PORT: '0',
     LOG_LEVEL: 'error',

@@ -1,7 +1,7 @@
 import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
- * The fencing row. A scheduler that wins the Redlock increments `epoch` here; every
+ * The fencing row. A scheduler that wins the leader lease increments `epoch` here; every
  * scheduling write carries the epoch it holds and is rejected if a newer one exists.
  */
 @Entity({ name: 'scheduler_leadership' })
