@@ -47,31 +47,39 @@ describe('loadAppConfig', () => {
   });
 
   it('chooses the PostgreSQL backend when no Redis is named, and says why', () => {
-    expect(loadAppConfig({}).backend).toEqual({
+    expect(loadAppConfig({ SECRETS_ENCRYPTION_KEY: KEY }).backend).toEqual({
       queue: 'postgres',
       reason: 'neither REDIS_HOST nor REDIS_URL set, QUEUE_BACKEND unset',
     });
     // The other Redis variables alone do not name a Redis: their defaults would apply.
-    expect(loadAppConfig({ REDIS_PORT: '6380', REDIS_HOST: ' ' }).backend.queue).toBe('postgres');
+    expect(
+      loadAppConfig({ SECRETS_ENCRYPTION_KEY: KEY, REDIS_PORT: '6380', REDIS_HOST: ' ' }).backend
+        .queue,
+    ).toBe('postgres');
   });
 
   it('chooses Redis when REDIS_HOST or REDIS_URL is set', () => {
-    expect(loadAppConfig({ REDIS_HOST: 'cache' }).backend).toEqual({
+    expect(loadAppConfig({ SECRETS_ENCRYPTION_KEY: KEY, REDIS_HOST: 'cache' }).backend).toEqual({
       queue: 'redis',
       reason: 'REDIS_HOST set, QUEUE_BACKEND unset',
     });
-    expect(loadAppConfig({ REDIS_URL: 'redis://cache:6379/0' }).backend).toEqual({
+    expect(
+      loadAppConfig({ SECRETS_ENCRYPTION_KEY: KEY, REDIS_URL: 'redis://cache:6379/0' }).backend,
+    ).toEqual({
       queue: 'redis',
       reason: 'REDIS_URL set, QUEUE_BACKEND unset',
     });
   });
 
   it('lets QUEUE_BACKEND decide either way', () => {
-    expect(loadAppConfig({ QUEUE_BACKEND: 'postgres', REDIS_HOST: 'cache' }).backend).toEqual({
+    expect(
+      loadAppConfig({ SECRETS_ENCRYPTION_KEY: KEY, QUEUE_BACKEND: 'postgres', REDIS_HOST: 'cache' })
+        .backend,
+    ).toEqual({
       queue: 'postgres',
       reason: 'QUEUE_BACKEND=postgres',
     });
-    expect(loadAppConfig({ QUEUE_BACKEND: 'Redis' }).backend).toEqual({
+    expect(loadAppConfig({ SECRETS_ENCRYPTION_KEY: KEY, QUEUE_BACKEND: 'Redis' }).backend).toEqual({
       queue: 'redis',
       reason: 'QUEUE_BACKEND=redis',
     });

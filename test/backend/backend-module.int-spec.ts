@@ -23,6 +23,7 @@ import { RateLimitStore } from '../../src/tenancy/rate-limit.store.js';
 import { RedisRateLimitStore } from '../../src/tenancy/redis-rate-limit.store.js';
 import { connectRedis, startListening, uniquePrefix } from '../queue/queue-test-support.js';
 import { createTestDatabase } from '../support/test-database.js';
+import { TEST_ENCRYPTION_KEY } from '../support/test-secrets.js';
 
 /** The one place a backend is chosen: each choice provides its whole set, and only that. */
 describe('BackendModule', () => {
@@ -36,7 +37,10 @@ describe('BackendModule', () => {
   });
 
   async function compile(env: Record<string, string>): Promise<TestingModule> {
-    const config: AppConfig = { ...loadAppConfig(env), database };
+    const config: AppConfig = {
+      ...loadAppConfig({ SECRETS_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, ...env }),
+      database,
+    };
     return Test.createTestingModule({
       imports: [AppConfigModule.forRoot(config), DatabaseModule, BackendModule.forRoot(config)],
     }).compile();
