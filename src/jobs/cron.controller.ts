@@ -1,20 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../tenancy/require-scope.decorator.js';
 import { CronNextQueryDto } from './dto/job-queries.dto.js';
 import { CronNextResponse } from './dto/job-responses.dto.js';
 import { JobScheduleService } from './job-schedule.service.js';
+import { ApiAuthenticated } from '../tenancy/api-authenticated.decorator.js';
 
 @ApiTags('cron')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'Missing, unknown, expired or revoked API key.' })
+@ApiAuthenticated('The key lacks `jobs:read`.')
 @RequireScope('jobs:read')
 @Controller('api/v1/cron')
 export class CronController {

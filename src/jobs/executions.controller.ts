@@ -7,10 +7,6 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-  ApiForbiddenResponse,
-  ApiBearerAuth,
 } from '@nestjs/swagger';
 import { uuidParam } from '../common/uuid-param.pipe.js';
 import type { Principal } from '../tenancy/principal.js';
@@ -23,12 +19,10 @@ import {
 } from './dto/job-responses.dto.js';
 import { ExecutionsService } from './executions.service.js';
 import { IDEMPOTENCY_KEY_HEADER } from './jobs.controller.js';
+import { ApiAuthenticated } from '../tenancy/api-authenticated.decorator.js';
 
 @ApiTags('executions')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'Missing, unknown, expired or revoked API key.' })
-@ApiForbiddenResponse({ description: 'The key lacks the scope the operation names.' })
-@ApiTooManyRequestsResponse({ description: "The key's rate limit; see `Retry-After`." })
+@ApiAuthenticated('The key lacks the scope the operation names.')
 @ApiBadRequestResponse({ description: 'A parameter is invalid; `message` names it.' })
 @Controller('api/v1')
 export class ExecutionsController {

@@ -13,9 +13,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -24,8 +22,6 @@ import {
   ApiPayloadTooLargeResponse,
   ApiPreconditionFailedResponse,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { uuidParam } from '../common/uuid-param.pipe.js';
@@ -47,6 +43,7 @@ import { JobEtagInterceptor } from './job-etag.interceptor.js';
 import { JobHistoryService } from './job-history.service.js';
 import { JobScheduleService } from './job-schedule.service.js';
 import { JobsService } from './jobs.service.js';
+import { ApiAuthenticated } from '../tenancy/api-authenticated.decorator.js';
 
 export const IDEMPOTENCY_KEY_HEADER = {
   name: 'Idempotency-Key',
@@ -56,11 +53,8 @@ export const IDEMPOTENCY_KEY_HEADER = {
 };
 
 @ApiTags('jobs')
-@ApiBearerAuth()
+@ApiAuthenticated('The key lacks the scope, or a tenant quota forbids it.')
 @ApiBadRequestResponse({ description: 'A field is invalid; `message` names it.' })
-@ApiUnauthorizedResponse({ description: 'Missing, unknown, expired or revoked API key.' })
-@ApiForbiddenResponse({ description: 'The key lacks the scope, or a tenant quota forbids it.' })
-@ApiTooManyRequestsResponse({ description: "The key's rate limit; see `Retry-After`." })
 @UseInterceptors(JobEtagInterceptor)
 @Controller('api/v1/jobs')
 export class JobsController {

@@ -6,10 +6,6 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
 } from '@nestjs/swagger';
 import { uuidParam } from '../common/uuid-param.pipe.js';
 import type { Principal } from '../tenancy/principal.js';
@@ -20,12 +16,10 @@ import {
   RotateSigningSecretDto,
 } from './dto/rotate-signing-secret.dto.js';
 import { JobSecretsService } from './job-secrets.service.js';
+import { ApiAuthenticated } from '../tenancy/api-authenticated.decorator.js';
 
 @ApiTags('jobs')
-@ApiBearerAuth()
-@ApiUnauthorizedResponse({ description: 'Missing, unknown, expired or revoked API key.' })
-@ApiForbiddenResponse({ description: 'The key lacks `jobs:write`.' })
-@ApiTooManyRequestsResponse({ description: "The key's rate limit; see `Retry-After`." })
+@ApiAuthenticated('The key lacks `jobs:write`.')
 @ApiBadRequestResponse({ description: 'A field or the id is invalid; `message` names it.' })
 @Controller('api/v1/jobs')
 export class SigningSecretController {

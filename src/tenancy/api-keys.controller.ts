@@ -1,16 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { uuidParam } from '../common/uuid-param.pipe.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -18,14 +14,12 @@ import { CreateApiKeyDto } from './dto/api-key-requests.dto.js';
 import { ApiKeyListResponse, CreatedApiKeyResponse } from './dto/tenancy-responses.dto.js';
 import type { Principal } from './principal.js';
 import { CurrentPrincipal, RequireScope } from './require-scope.decorator.js';
+import { ApiAuthenticated } from './api-authenticated.decorator.js';
 
 @ApiTags('api-keys')
-@ApiBearerAuth()
+@ApiAuthenticated('The key lacks `keys:manage`, or a scope it would grant.')
 @ApiBadRequestResponse({ description: 'A field is invalid; `message` names it.' })
-@ApiUnauthorizedResponse({ description: 'Missing, unknown, expired or revoked API key.' })
-@ApiForbiddenResponse({ description: 'The key lacks `keys:manage`, or a scope it would grant.' })
 @ApiNotFoundResponse({ description: "No such tenant, or not the caller's (without `admin`)." })
-@ApiTooManyRequestsResponse({ description: "The key's rate limit; see `Retry-After`." })
 @RequireScope('keys:manage')
 @Controller('api/v1/tenants/:tenantId/api-keys')
 export class ApiKeysController {

@@ -1,17 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { uuidParam } from '../common/uuid-param.pipe.js';
 import { ListTenantsQueryDto } from './dto/list-tenants-query.dto.js';
@@ -19,13 +15,11 @@ import { CreateTenantDto, UpdateTenantDto } from './dto/tenant-requests.dto.js';
 import { TenantListResponse, TenantResponse } from './dto/tenancy-responses.dto.js';
 import { RequireScope } from './require-scope.decorator.js';
 import { TenantsService } from './tenants.service.js';
+import { ApiAuthenticated } from './api-authenticated.decorator.js';
 
 @ApiTags('tenants')
-@ApiBearerAuth()
+@ApiAuthenticated('The key lacks the `admin` scope.')
 @ApiBadRequestResponse({ description: 'A field is invalid; `message` names it.' })
-@ApiUnauthorizedResponse({ description: 'Missing, unknown, expired or revoked API key.' })
-@ApiForbiddenResponse({ description: 'The key lacks the `admin` scope.' })
-@ApiTooManyRequestsResponse({ description: "The key's rate limit; see `Retry-After`." })
 @RequireScope('admin')
 @Controller('api/v1/tenants')
 export class TenantsController {

@@ -3,9 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { AUDIT_ACTIONS } from '../../database/entities/job-audit-event.entity.js';
 import type { AuditAction } from '../../database/entities/job-audit-event.entity.js';
-
-const toInteger = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+import { toInteger } from '../../common/query-transforms.js';
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })

@@ -14,12 +14,7 @@ import {
 import { EXECUTION_STATUSES } from '../../database/entities/execution.entity.js';
 import type { ExecutionStatus } from '../../database/entities/execution.entity.js';
 import { IsCronExpression, IsIanaTimeZone } from './cron-validators.js';
-
-/** Query strings arrive as text; only exact spellings become numbers and booleans. */
-const toInteger = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-const toBoolean = ({ value }: { value: unknown }): unknown =>
-  value === 'true' ? true : value === 'false' ? false : value;
+import { toInteger, toBoolean } from '../../common/query-transforms.js';
 
 export const MAX_SCHEDULE_COUNT = 1000;
 
