@@ -45,8 +45,12 @@ import { JobScheduleService } from './job-schedule.service.js';
 import { JobsService } from './jobs.service.js';
 import { ApiAuthenticated } from '../tenancy/api-authenticated.decorator.js';
 
+/**
+ * Named as `@Headers()` reads it (lower case): Swagger merges the two into one optional
+ * parameter instead of listing a required `idempotency-key` beside this one.
+ */
 export const IDEMPOTENCY_KEY_HEADER = {
-  name: 'Idempotency-Key',
+  name: 'idempotency-key',
   required: false,
   description:
     'Makes the request safe to retry: the same key with the same body returns the original response (for 24 hours); with a different body it is a 422.',
@@ -113,7 +117,7 @@ export class JobsController {
     description:
       'Partial update. A changed schedule takes effect from the next fire; `{"isActive": true}` reactivates a deleted job. With `If-Match` (an `ETag` from a read) the change applies only to that version.',
   })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The `ETag` of the job as read.' })
+  @ApiHeader({ name: 'if-match', required: false, description: 'The `ETag` of the job as read.' })
   @ApiOkResponse({ type: JobResponse })
   @ApiNotFoundResponse()
   @ApiPreconditionFailedResponse({ description: 'The job changed since the `If-Match` version.' })
