@@ -85,6 +85,7 @@ try {
     user: config.database.user,
     password: await embeddedDatabasePassword(dataDir),
     database: config.database.name,
+    searchPath: process.env.PATH ?? '',
   });
   void server.exited.then(({ code, signal }) => {
     if (!launcher.stopRequested) {

@@ -1,7 +1,7 @@
 /** `node dist/main.js`: the REST API and the scheduler. */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { InvalidConfigurationError } from './config/invalid-configuration.error.js';
+import { exitOnInvalidConfiguration } from './config/invalid-configuration.error.js';
 import { loadAppConfig } from './config/load-app-config.js';
 import { withEmbeddedDatabase } from './database/embedded-database.js';
 import { shutdownOnSignals } from './common/shutdown-on-signals.js';
@@ -27,9 +27,5 @@ try {
     `Listening on ${describeListeningAddresses(app.getHttpAdapter().getInstance().addresses())}`,
   );
 } catch (error) {
-  if (error instanceof InvalidConfigurationError) {
-    console.error(error.message);
-    process.exit(78); // EX_CONFIG
-  }
-  throw error;
+  exitOnInvalidConfiguration(error);
 }

@@ -7,7 +7,7 @@
  */
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { InvalidConfigurationError } from './config/invalid-configuration.error.js';
+import { exitOnInvalidConfiguration } from './config/invalid-configuration.error.js';
 import { loadAppConfig } from './config/load-app-config.js';
 import { withEmbeddedDatabase } from './database/embedded-database.js';
 import { dataSourceOptions } from './database/data-source-options.js';
@@ -47,9 +47,5 @@ try {
     await dataSource.destroy();
   }
 } catch (error) {
-  if (error instanceof InvalidConfigurationError) {
-    console.error(error.message);
-    process.exit(78); // EX_CONFIG
-  }
-  throw error;
+  exitOnInvalidConfiguration(error);
 }

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { shutdownOnSignals } from './common/shutdown-on-signals.js';
-import { InvalidConfigurationError } from './config/invalid-configuration.error.js';
+import { exitOnInvalidConfiguration } from './config/invalid-configuration.error.js';
 import { loadAppConfig } from './config/load-app-config.js';
 import { withEmbeddedDatabase } from './database/embedded-database.js';
 import { createAppLogger } from './observability/app-logger.js';
@@ -25,9 +25,5 @@ try {
   await app.init();
   logger.log('Worker ready');
 } catch (error) {
-  if (error instanceof InvalidConfigurationError) {
-    console.error(error.message);
-    process.exit(78); // EX_CONFIG
-  }
-  throw error;
+  exitOnInvalidConfiguration(error);
 }

@@ -8,3 +8,15 @@ export class InvalidConfigurationError extends DomainError {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
   }
 }
+
+/**
+ * Every entry point's last word on an error at start-up: a bad configuration prints its one
+ * message and exits 78 (EX_CONFIG); anything else is rethrown.
+ */
+export function exitOnInvalidConfiguration(error: unknown): never {
+  if (error instanceof InvalidConfigurationError) {
+    console.error(error.message);
+    process.exit(78);
+  }
+  throw error;
+}

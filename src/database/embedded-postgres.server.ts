@@ -27,6 +27,16 @@ export interface EmbeddedPostgresOptions {
   readonly password: string;
   /** Created if missing once the server runs. */
   readonly database: string;
+  /**
+   * `PATH` for the server's processes, from the caller's environment: they get nothing else
+   * of it (it holds the services' keys, which PostgreSQL has no use for).
+   */
+  readonly searchPath: string;
+}
+
+/** The whole environment of `initdb` and `postgres`: a search path and a byte-order locale. */
+function childEnvironment(options: EmbeddedPostgresOptions): NodeJS.ProcessEnv {
+  return { PATH: options.searchPath, LC_ALL: 'C' };
 }
 
 interface Binaries {
@@ -95,8 +105,7 @@ export class EmbeddedPostgresServer {
         // database the services still need while they drain.
         detached: true,
         stdio: ['ignore', 'ignore', 'pipe'],
-        // Not our environment: it holds the services' keys, which PostgreSQL has no use for.
-        env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' },
+        env: childEnvironment(options),
       },
     );
     const exited = once(server, 'exit').then(([code, signal]) => ({
@@ -256,7 +265,7 @@ async function initialiseCluster(
         '--locale=C',
         '--no-instructions',
       ],
-      { ...account, env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' } },
+      { ...account, env: childEnvironment(options) },
     ).catch((error: unknown) => {
       const output =
         typeof error === 'object' && error !== null && 'stderr' in error

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, IsNull, Repository } from 'typeorm';
 import { TenantEntity } from '../database/entities/tenant.entity.js';
 import type { TenantQuotas } from '../database/entities/tenant.entity.js';
+import { isUniqueViolation } from '../database/postgres-errors.js';
 import { queryRows } from '../database/query-rows.js';
 import { lockTenantJobs } from '../database/tenant-jobs-lock.js';
 
@@ -43,20 +44,30 @@ export class TenantRepository {
     return { items, total };
   }
 
-  /** `null` when the new name is taken by another tenant. */
+  /** `null` when the tenant is not live, or the new name is taken by another tenant. */
   async update(
     id: string,
     change: { name?: string; quotas?: TenantQuotas },
   ): Promise<TenantEntity | null> {
-    const rows = await queryRows<{ id: string }>(
-      this.dataSource,
-      `UPDATE tenants SET name = COALESCE($2, name), quotas = COALESCE($3::jsonb, quotas),
-              updated_at = now()
-       WHERE id = $1 AND deleted_at IS NULL
-         AND NOT EXISTS (SELECT 1 FROM tenants o WHERE o.name = $2 AND o.id <> $1)
-       RETURNING id`,
-      [id, change.name ?? null, change.quotas === undefined ? null : JSON.stringify(change.quotas)],
-    );
+    let rows: Array<{ id: string }>;
+    try {
+      rows = await queryRows<{ id: string }>(
+        this.dataSource,
+        `UPDATE tenants SET name = COALESCE($2, name), quotas = COALESCE($3::jsonb, quotas),
+                updated_at = now()
+         WHERE id = $1 AND deleted_at IS NULL
+         RETURNING id`,
+        [
+          id,
+          change.name ?? null,
+          change.quotas === undefined ? null : JSON.stringify(change.quotas),
+        ],
+      );
+    } catch (error) {
+      // The name is taken: the constraint decides, so two concurrent renames cannot both win.
+      if (isUniqueViolation(error)) return null;
+      throw error;
+    }
     const row = rows[0];
     return row ? this.tenants.findOneByOrFail({ id: row.id }) : null;
   }

@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { uuidParam } from '../common/uuid-param.pipe.js';
-import { ListTenantsQueryDto } from './dto/list-tenants-query.dto.js';
+import { PageQueryDto } from '../common/page-query.dto.js';
 import { CreateTenantDto, UpdateTenantDto } from './dto/tenant-requests.dto.js';
 import { TenantListResponse, TenantResponse } from './dto/tenancy-responses.dto.js';
 import { RequireScope } from './require-scope.decorator.js';
@@ -36,7 +36,7 @@ export class TenantsController {
   @Get()
   @ApiOperation({ summary: 'List tenants' })
   @ApiOkResponse({ type: TenantListResponse })
-  list(@Query() query: ListTenantsQueryDto): Promise<TenantListResponse> {
+  list(@Query() query: PageQueryDto): Promise<TenantListResponse> {
     return this.tenants.list(query.page, query.limit);
   }
 

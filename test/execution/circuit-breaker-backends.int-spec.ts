@@ -109,7 +109,7 @@ describe.each([
     );
   });
 
-  it('ignores a stale outcome while half-open and resets the count on success', async () => {
+  it('resets the consecutive count on a success while closed', async () => {
     const [store] = backend.stores as [CircuitBreakerStore];
     const destination = fresh();
     await store.recordOutcome(destination, 'x1', 'failure');

@@ -5,11 +5,11 @@ import {
   RESPONSE_EXCERPT_BYTES,
   WebhookClient,
 } from '../../src/execution/webhook-client.js';
-import type { WebhookOutcome } from '../../src/execution/webhook-client.js';
 import { buildWebhookRequest } from '../../src/execution/webhook-request.js';
 import type { WebhookRequest } from '../../src/execution/webhook-request.js';
 import { HostileReceiver, peakRssBytes, resetPeakRss } from '../support/hostile-receiver.js';
 import { DestinationPolicy } from '../../src/outbound/destination-policy.js';
+import { expectKind } from '../support/webhook-outcomes.js';
 
 const MiB = 1024 * 1024;
 const FIFTY_MB = 50 * MiB;
@@ -26,14 +26,6 @@ function webhook(url: string): WebhookRequest {
     body: { ping: true },
     version: '0.1.0',
   });
-}
-
-function expectKind<K extends WebhookOutcome['kind']>(
-  outcome: WebhookOutcome,
-  kind: K,
-): Extract<WebhookOutcome, { kind: K }> {
-  expect(outcome.kind).toBe(kind);
-  return outcome as Extract<WebhookOutcome, { kind: K }>;
 }
 
 /*

@@ -5,11 +5,11 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { errorSummary } from '../../src/execution/delivery-policy.js';
 import { RESPONSE_EXCERPT_BYTES, WebhookClient } from '../../src/execution/webhook-client.js';
-import type { WebhookOutcome } from '../../src/execution/webhook-client.js';
 import { buildWebhookRequest } from '../../src/execution/webhook-request.js';
 import { DestinationPolicy } from '../../src/outbound/destination-policy.js';
 import type { WebhookRequest, WebhookRequestInput } from '../../src/execution/webhook-request.js';
 import { freePort } from '../support/service-process.js';
+import { expectKind } from '../support/webhook-outcomes.js';
 
 interface Received {
   path: string;
@@ -129,14 +129,6 @@ function webhook(url: string, overrides: Partial<WebhookRequestInput> = {}): Web
     version: '0.1.0',
     ...overrides,
   });
-}
-
-function expectKind<K extends WebhookOutcome['kind']>(
-  outcome: WebhookOutcome,
-  kind: K,
-): Extract<WebhookOutcome, { kind: K }> {
-  expect(outcome.kind).toBe(kind);
-  return outcome as Extract<WebhookOutcome, { kind: K }>;
 }
 
 describe('WebhookClient against a real receiver', () => {

@@ -108,6 +108,7 @@ async function useEmbeddedPostgresIfNoneReachable() {
       user: 'postgres',
       password,
       database: 'postgres',
+      searchPath: process.env.PATH ?? '',
     });
   } catch (error) {
     await rm(root, { recursive: true, force: true });

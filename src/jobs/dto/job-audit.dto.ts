@@ -1,19 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import { AUDIT_ACTIONS } from '../../database/entities/job-audit-event.entity.js';
 import type { AuditAction } from '../../database/entities/job-audit-event.entity.js';
-import { toInteger } from '../../common/query-transforms.js';
+import { DeadLetterQueryDto } from './job-queries.dto.js';
 
-export class AuditQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(500)
-  limit: number = 50;
-
+/** The dead-letter list's `limit`; the cursor is the last event's id. */
+export class AuditQueryDto extends PickType(DeadLetterQueryDto, ['limit'] as const) {
   @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page.' })
   @IsOptional()
   @IsString()

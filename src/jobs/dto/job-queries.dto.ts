@@ -14,33 +14,12 @@ import {
 import { EXECUTION_STATUSES } from '../../database/entities/execution.entity.js';
 import type { ExecutionStatus } from '../../database/entities/execution.entity.js';
 import { IsCronExpression, IsIanaTimeZone } from './cron-validators.js';
+import { PageQueryDto } from '../../common/page-query.dto.js';
 import { toInteger, toBoolean } from '../../common/query-transforms.js';
 
 export const MAX_SCHEDULE_COUNT = 1000;
 
-/**
- * 1,000,000 pages of up to 200: an offset of 2e8 rows, beyond any real listing. Unbounded, a
- * page such as 1e20 made an OFFSET PostgreSQL cannot represent (a 500).
- */
-export const MAX_PAGE = 1_000_000;
-
-export class ListJobsQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 1 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE)
-  page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit: number = 50;
-
+export class ListJobsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only active (true) or inactive (false) jobs.' })
   @IsOptional()
   @Transform(toBoolean)
